@@ -1,0 +1,16 @@
+package org.hostctl.api;
+
+import java.util.List;
+
+/**
+ * Who the presented token is.
+ *
+ * @param account the account name
+ * @param tokenId id of the token (never the secret)
+ * @param readOnly whether the token may only read
+ * @param webspace absolute path of the webspace root on the hosting server
+ * @param docroots the account's document roots
+ * @param phpDefault the account's default PHP version
+ */
+public record Me(String account, String tokenId, boolean readOnly, String webspace, List<Docroot> docroots,
+        String phpDefault) {}

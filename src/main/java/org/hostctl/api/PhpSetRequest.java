@@ -1,0 +1,10 @@
+package org.hostctl.api;
+
+/**
+ * Body of a request to set a directory's PHP version.
+ *
+ * @param version the version to run, one of {@code GET /v1/php/versions}
+ * @param allowEol set an end-of-life version anyway
+ * @param dryRun only report what would change
+ */
+public record PhpSetRequest(String version, boolean allowEol, boolean dryRun) {}

@@ -1,0 +1,85 @@
+package org.hostctl.cli;
+
+import java.io.Console;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import org.hostctl.cli.config.ConfigStore;
+import org.hostctl.client.HostApi;
+import org.hostctl.client.HttpHostApi;
+
+/**
+ * What commands need from the outside world: environment, streams, terminal, config directory and the API
+ * factory. {@link #system()} is the real one; tests build their own.
+ */
+public final class CliContext {
+    /** Builds the API client for a base URL, a token (may be null) and a trace writer (may be null). */
+    @FunctionalInterface
+    public interface ApiFactory {
+        HostApi create(String baseUrl, String token, PrintWriter trace);
+    }
+
+    private final Map<String, String> env;
+    private final Path cwd;
+    private final InputStream stdin;
+    private final boolean interactive;
+    private final Function<String, char[]> secretPrompt;
+    private final ApiFactory apiFactory;
+    private ConfigStore configStore;
+
+    public CliContext(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive,
+            Function<String, char[]> secretPrompt, ApiFactory apiFactory) {
+        this.env = env;
+        this.cwd = cwd;
+        this.stdin = stdin;
+        this.interactive = interactive;
+        this.secretPrompt = secretPrompt;
+        this.apiFactory = apiFactory;
+    }
+
+    /** The real process: {@code System.getenv()}, the working directory, stdin and the console. */
+    public static CliContext system() {
+        Console console = System.console();
+        return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, console != null,
+                prompt -> {
+                    Console c = System.console();
+                    return c == null ? null : c.readPassword("%s", prompt);
+                },
+                (url, token, trace) -> new HttpHostApi(url, token, "hostctl/" + Version.get(), trace));
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public Path cwd() {
+        return cwd;
+    }
+
+    public InputStream stdin() {
+        return stdin;
+    }
+
+    /** Whether stdin and stdout are a terminal, so that hostctl may prompt. */
+    public boolean interactive() {
+        return interactive;
+    }
+
+    /** Reads a secret without echo; null when there is no terminal. */
+    public char[] promptSecret(String prompt) {
+        return secretPrompt.apply(prompt);
+    }
+
+    public ApiFactory apiFactory() {
+        return apiFactory;
+    }
+
+    public ConfigStore configStore() {
+        if (configStore == null) {
+            configStore = new ConfigStore(ConfigStore.defaultDir(env));
+        }
+        return configStore;
+    }
+}

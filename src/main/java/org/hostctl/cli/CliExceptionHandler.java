@@ -1,0 +1,70 @@
+package org.hostctl.cli;
+
+import java.io.PrintWriter;
+import org.hostctl.api.Problem;
+import org.hostctl.cli.cmd.HostctlCommand;
+import org.hostctl.cli.output.Printable;
+import org.hostctl.client.ApiException;
+import org.hostctl.client.UnavailableException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/** Turns every failure into one line on stderr and its exit code; a stack trace only with {@code --verbose}. */
+public final class CliExceptionHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        boolean verbose = cmd.getCommandSpec().root().userObject() instanceof HostctlCommand root
+                && root.options().verbose();
+        return report(ex, cmd.getErr(), verbose, "");
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("hostctl: " + Printable.of(ex.getMessage()));
+        err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    /** Prints {@code e} as one line (after {@code prefix}) and returns its exit code. */
+    public static int report(Exception e, PrintWriter err, boolean verbose, String prefix) {
+        int code;
+        String message;
+        String hint = null;
+        if (e instanceof HostctlException h) {
+            code = h.exitCode();
+            message = h.getMessage();
+        } else if (e instanceof ApiException a) {
+            code = ExitCodes.forStatus(a.status());
+            message = a.getMessage();
+            Problem p = a.problem();
+            if (a.status() == 401) {
+                hint = "log in again with 'hostctl auth login', or check HOSTCTL_TOKEN";
+            } else if (p != null && "end-of-life".equals(p.code())) {
+                hint = "add --allow-eol to set it anyway";
+            }
+        } else if (e instanceof UnavailableException u) {
+            code = ExitCodes.UNAVAILABLE;
+            message = u.getMessage();
+            hint = "is hostd running there? Check the URL with 'hostctl auth status' or --api-url";
+        } else {
+            code = ExitCodes.UNEXPECTED;
+            message = "unexpected error: " + e;
+        }
+        err.println("hostctl: " + prefix + Printable.of(message));
+        if (hint != null) {
+            err.println("hint: " + hint);
+        }
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,81 @@
+package org.hostctl.cli.cmd;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.hostctl.cli.CliContext;
+import org.hostctl.cli.ExitCodes;
+import org.hostctl.cli.HostctlException;
+import org.hostctl.cli.config.Settings;
+import org.hostctl.cli.output.Output;
+import org.hostctl.client.HostApi;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Shared plumbing of leaf commands: context, global options, output and the API client. */
+public abstract class BaseCommand implements Callable<Integer> {
+    @Spec
+    protected CommandSpec spec;
+
+    protected final CliContext context;
+    private Output output;
+    private Settings settings;
+    private HostApi api;
+
+    protected BaseCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public final Integer call() throws Exception {
+        return execute();
+    }
+
+    /** Does the work; returns an exit code or throws. */
+    protected abstract int execute() throws Exception;
+
+    protected GlobalOptions global() {
+        return ((HostctlCommand) spec.root().userObject()).options();
+    }
+
+    protected Output out() {
+        if (output == null) {
+            GlobalOptions g = global();
+            boolean color = context.interactive() && !g.noColor() && !context.env().containsKey("NO_COLOR")
+                    && !"dumb".equals(context.env().get("TERM"));
+            output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), g.output(),
+                    g.noHeaders(), g.jq(), color);
+        }
+        return output;
+    }
+
+    protected Settings settings() {
+        if (settings == null) {
+            GlobalOptions g = global();
+            settings = Settings.resolve(g.profile(), g.apiUrl(), context.env(), context.configStore().load());
+        }
+        return settings;
+    }
+
+    /** The API client with the effective token; fails with exit 4 when there is none. */
+    protected HostApi api() {
+        if (api == null) {
+            Settings s = settings();
+            if (s.token() == null) {
+                throw new HostctlException(ExitCodes.AUTH, "not logged in (profile " + s.profileName()
+                        + "); run 'hostctl auth login' or set HOSTCTL_TOKEN");
+            }
+            api = context.apiFactory().create(s.apiUrl(), s.token(), trace());
+        }
+        return api;
+    }
+
+    /** The {@code --verbose} trace writer, or null. */
+    protected PrintWriter trace() {
+        return global().verbose() ? spec.commandLine().getErr() : null;
+    }
+
+    /** Whether hostctl may prompt: a terminal and no {@code --no-input}. */
+    protected boolean canPrompt() {
+        return context.interactive() && !global().noInput();
+    }
+}

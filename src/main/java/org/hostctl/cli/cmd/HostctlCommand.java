@@ -1,0 +1,94 @@
+package org.hostctl.cli.cmd;
+
+import org.hostctl.cli.cmd.auth.AuthCommand;
+import org.hostctl.cli.cmd.php.PhpCommand;
+import org.hostctl.cli.output.Format;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root command; holds the global options every command inherits. */
+@Command(name = "hostctl",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = "Run your web hosting from the command line: PHP versions per directory, and more.",
+        subcommands = {AuthCommand.class, PhpCommand.class, ApiCommand.class, CompletionCommand.class,
+                HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Success.",
+            "1:Unexpected failure.",
+            "2:Usage error: wrong options or arguments.",
+            "3:Not found.",
+            "4:Not authenticated, or not permitted.",
+            "5:Rejected by the server: invalid input, conflict or policy.",
+            "6:Unavailable: cannot connect, timeout, or the service is down."},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+            "  HOSTCTL_API_URL   API URL (overrides the profile; --api-url overrides it)",
+            "  HOSTCTL_TOKEN     API token (overrides the profile)",
+            "  HOSTCTL_PROFILE   profile to use (--profile overrides it)",
+            "  NO_COLOR          no colour in output",
+            "",
+            "Examples:",
+            "  echo \"$TOKEN\" | hostctl auth login --api-url https://api.example.net",
+            "  hostctl php show public_html -r",
+            "  hostctl php set 8.3 public_html/shop",
+            "  hostctl php show public_html -o json --jq '.[].version'"})
+public final class HostctlCommand implements Runnable {
+    @Option(names = "--profile", scope = ScopeType.INHERIT, paramLabel = "NAME", order = 100,
+            description = "Profile to use (default: the current profile, or HOSTCTL_PROFILE).")
+    String profile;
+
+    @Option(names = "--api-url", scope = ScopeType.INHERIT, paramLabel = "URL", order = 101,
+            description = "API URL, e.g. https://api.example.net (default: HOSTCTL_API_URL, the profile, "
+                    + "http://127.0.0.1:8640).")
+    String apiUrl;
+
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", order = 102,
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: table).")
+    Format output = Format.table;
+
+    @Option(names = "--no-headers", scope = ScopeType.INHERIT, order = 103,
+            description = "Leave out the header line of table and CSV output.")
+    boolean noHeaders;
+
+    @Option(names = "--jq", scope = ScopeType.INHERIT, paramLabel = "EXPR", order = 104,
+            description = "Filter JSON output with a jq expression (implies -o json).")
+    String jq;
+
+    @Option(names = "--no-color", scope = ScopeType.INHERIT, order = 105,
+            description = "No colour, also when NO_COLOR is unset.")
+    boolean noColor;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, order = 106,
+            description = "Trace HTTP requests on stderr (token redacted); stack traces on errors.")
+    boolean verbose;
+
+    @Option(names = {"-y", "--yes"}, scope = ScopeType.INHERIT, order = 107,
+            description = "Do not ask for confirmation.")
+    boolean yes;
+
+    @Option(names = "--no-input", scope = ScopeType.INHERIT, order = 108,
+            description = "Never prompt; fail instead when input is missing.")
+    boolean noInput;
+
+    /** The global options as parsed. */
+    public GlobalOptions options() {
+        return new GlobalOptions(profile, apiUrl, output, noHeaders, jq, noColor, verbose, yes, noInput);
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command; run 'hostctl --help' for the list");
+    }
+}

@@ -1,0 +1,16 @@
+package org.hostctl.cli.cmd.auth;
+
+/**
+ * What {@code hostctl auth status} reports.
+ *
+ * @param profile profile in use
+ * @param apiUrl API URL in use
+ * @param apiUrlSource where the URL came from: flag, env, profile, default
+ * @param tokenSource where the token came from: env, profile
+ * @param account account the token belongs to
+ * @param tokenId id of the token
+ * @param readOnly whether the token may only read
+ * @param webspace the account's webspace root on the server
+ */
+public record AuthStatus(String profile, String apiUrl, String apiUrlSource, String tokenSource, String account,
+        String tokenId, boolean readOnly, String webspace) {}

@@ -1,0 +1,38 @@
+package org.hostctl.cli.cmd.auth;
+
+import java.util.List;
+import org.hostctl.api.Me;
+import org.hostctl.cli.CliContext;
+import org.hostctl.cli.ExitCodes;
+import org.hostctl.cli.cmd.BaseCommand;
+import org.hostctl.cli.config.Settings;
+import org.hostctl.cli.output.Column;
+import picocli.CommandLine.Command;
+
+/** {@code hostctl auth status}. */
+@Command(name = "status", sortOptions = false,
+        description = "Show which API, account and token hostctl uses, and check the token.",
+        footer = {"", "Exits 4 when no token is set or the API does not accept it.", "",
+            "Examples:", "  hostctl auth status", "  hostctl auth status -o json --jq .account"})
+public final class AuthStatusCommand extends BaseCommand {
+    static final List<Column<AuthStatus>> COLUMNS = List.of(
+            Column.of("PROFILE", AuthStatus::profile),
+            Column.of("API URL", AuthStatus::apiUrl),
+            Column.of("ACCOUNT", AuthStatus::account),
+            Column.of("TOKEN", AuthStatus::tokenId),
+            Column.of("ACCESS", s -> s.readOnly() ? "read-only" : "read-write"),
+            Column.of("TOKEN FROM", AuthStatus::tokenSource));
+
+    public AuthStatusCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    protected int execute() {
+        Settings s = settings();
+        Me me = api().me();
+        out().one(new AuthStatus(s.profileName(), s.apiUrl(), s.apiUrlSource(), s.tokenSource(), me.account(),
+                me.tokenId(), me.readOnly(), me.webspace()), COLUMNS);
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,6 @@
+package org.hostctl.cli.output;
+
+/** Output formats of {@code -o/--output}. */
+public enum Format {
+    table, json, yaml, csv
+}

@@ -1,0 +1,31 @@
+package org.hostctl.client;
+
+import org.hostctl.api.Problem;
+
+/** The API answered with an error status; {@link #problem()} holds its problem detail when it sent one. */
+public class ApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final transient Problem problem;
+
+    public ApiException(int status, Problem problem, String message) {
+        super(message);
+        this.status = status;
+        this.problem = problem;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The problem detail, null when the server sent none. */
+    public Problem problem() {
+        return problem;
+    }
+
+    /** The problem code ({@code not-found}, {@code end-of-life}, …), or {@code http-<status>}. */
+    public String code() {
+        return problem != null && problem.code() != null ? problem.code() : "http-" + status;
+    }
+}

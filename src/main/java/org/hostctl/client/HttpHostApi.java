@@ -1,0 +1,219 @@
+package org.hostctl.client;
+
+import com.fasterxml.jackson.databind.JavaType;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.hostctl.api.Json;
+import org.hostctl.api.Me;
+import org.hostctl.api.PhpChange;
+import org.hostctl.api.PhpSetRequest;
+import org.hostctl.api.PhpSetting;
+import org.hostctl.api.PhpVerification;
+import org.hostctl.api.PhpVersion;
+import org.hostctl.api.Problem;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/** {@link HostApi} over HTTP with OkHttp: the only code that speaks HTTP. */
+public final class HttpHostApi implements HostApi {
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final HttpUrl base;
+    private final OkHttpClient http;
+
+    /**
+     * @param baseUrl API root, e.g. {@code http://127.0.0.1:8640}
+     * @param token bearer token, or null for unauthenticated calls
+     * @param userAgent e.g. {@code hostctl/0.1.0}
+     * @param trace where {@code --verbose} writes the HTTP trace, or null
+     */
+    public HttpHostApi(String baseUrl, String token, String userAgent, PrintWriter trace) {
+        HttpUrl parsed = HttpUrl.parse(baseUrl);
+        if (parsed == null) {
+            throw new IllegalArgumentException("not an http(s) URL: " + baseUrl);
+        }
+        this.base = parsed;
+        OkHttpClient.Builder b = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ofSeconds(60))
+                .writeTimeout(Duration.ofSeconds(60))
+                .callTimeout(Duration.ofSeconds(90))
+                .retryOnConnectionFailure(false)
+                .addInterceptor(chain -> {
+                    Request.Builder r = chain.request().newBuilder().header("User-Agent", userAgent)
+                            .header("Accept", "application/json, application/problem+json");
+                    if (token != null) {
+                        r.header("Authorization", "Bearer " + token);
+                    }
+                    return chain.proceed(r.build());
+                });
+        if (trace != null) {
+            b.addNetworkInterceptor(new TraceInterceptor(trace));
+        }
+        this.http = b.build();
+    }
+
+    @Override
+    public Me me() {
+        return send(get(url("/v1/me").build()), Json.mapper().constructType(Me.class));
+    }
+
+    @Override
+    public List<PhpVersion> phpVersions() {
+        return send(get(url("/v1/php/versions").build()), listOf(PhpVersion.class));
+    }
+
+    @Override
+    public List<PhpSetting> phpSettings(List<String> paths, boolean recursive) {
+        HttpUrl.Builder u = url("/v1/php/settings");
+        for (String p : paths) {
+            u.addQueryParameter("path", p);
+        }
+        if (recursive) {
+            u.addQueryParameter("recursive", "true");
+        }
+        return send(get(u.build()), listOf(PhpSetting.class));
+    }
+
+    @Override
+    public PhpChange phpSet(String path, PhpSetRequest request) {
+        HttpUrl u = url("/v1/php/settings").addQueryParameter("path", path).build();
+        return send(new Request.Builder().url(u).put(json(request)).build(), type(PhpChange.class));
+    }
+
+    @Override
+    public PhpChange phpUnset(String path, boolean dryRun) {
+        HttpUrl.Builder u = url("/v1/php/settings").addQueryParameter("path", path);
+        if (dryRun) {
+            u.addQueryParameter("dryRun", "true");
+        }
+        return send(new Request.Builder().url(u.build()).delete().build(), type(PhpChange.class));
+    }
+
+    @Override
+    public PhpVerification phpVerify(String path) {
+        HttpUrl u = url("/v1/php/verify").addQueryParameter("path", path).build();
+        return send(new Request.Builder().url(u).post(RequestBody.create(new byte[0], JSON)).build(),
+                type(PhpVerification.class));
+    }
+
+    @Override
+    public RawResponse call(String method, String pathAndQuery, byte[] body) {
+        if (!pathAndQuery.startsWith("/") || pathAndQuery.startsWith("//")) {
+            throw new IllegalArgumentException("not a path of the API: " + pathAndQuery);
+        }
+        HttpUrl u = base.resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
+        if (u == null || !u.host().equals(base.host()) || u.port() != base.port()) {
+            throw new IllegalArgumentException("not a path of the API: " + pathAndQuery);
+        }
+        String m = method.toUpperCase(Locale.ROOT);
+        RequestBody rb = body == null ? (requiresBody(m) ? RequestBody.create(new byte[0], JSON) : null)
+                : RequestBody.create(body, JSON);
+        Request req = new Request.Builder().url(u).method(m, rb).build();
+        try (Response resp = execute(req)) {
+            ResponseBody b = resp.body();
+            String ct = resp.header("Content-Type");
+            return new RawResponse(resp.code(), ct, b.bytes());
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static boolean requiresBody(String method) {
+        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    }
+
+    private HttpUrl.Builder url(String path) {
+        HttpUrl.Builder b = base.newBuilder();
+        String basePath = base.encodedPath();
+        b.encodedPath((basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath) + path);
+        return b;
+    }
+
+    private static Request get(HttpUrl url) {
+        return new Request.Builder().url(url).get().build();
+    }
+
+    private static RequestBody json(Object body) {
+        try {
+            return RequestBody.create(Json.mapper().writeValueAsBytes(body), JSON);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JavaType type(Class<?> c) {
+        return Json.mapper().constructType(c);
+    }
+
+    private static JavaType listOf(Class<?> c) {
+        return Json.mapper().getTypeFactory().constructCollectionType(List.class, c);
+    }
+
+    private <T> T send(Request req, JavaType type) {
+        try (Response resp = execute(req)) {
+            byte[] body = resp.body().bytes();
+            if (!resp.isSuccessful()) {
+                throw error(resp.code(), resp.header("Content-Type"), body);
+            }
+            try {
+                return Json.mapper().readValue(body, type);
+            } catch (IOException e) {
+                throw new ApiException(resp.code(), null, "the server sent a reply hostctl cannot read ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private Response execute(Request req) throws IOException {
+        return http.newCall(req).execute();
+    }
+
+    /** Maps an error response to an exception carrying its problem detail. */
+    static ApiException error(int status, String contentType, byte[] body) {
+        Problem problem = null;
+        if (contentType != null && (contentType.startsWith(Problem.MEDIA_TYPE) || contentType.startsWith("application/json"))) {
+            try {
+                problem = Json.mapper().readValue(body, Problem.class);
+            } catch (IOException ignored) {
+                problem = null;
+            }
+        }
+        String message = problem != null && problem.detail() != null ? problem.detail()
+                : problem != null && problem.title() != null ? problem.title() : "HTTP " + status;
+        return new ApiException(status, problem, message);
+    }
+
+    private UnavailableException unavailable(IOException e) {
+        String where = base.scheme() + "://" + base.host() + ":" + base.port();
+        String why;
+        if (e instanceof ConnectException) {
+            why = "connection refused";
+        } else if (e instanceof UnknownHostException) {
+            why = "unknown host";
+        } else if (e instanceof InterruptedIOException) {
+            why = "timed out";
+        } else {
+            why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return new UnavailableException("cannot reach " + where + ": " + why, e);
+    }
+
+    /** One line describing an error response: its problem detail, or its status. */
+    public static String describe(RawResponse r) {
+        return error(r.status(), r.contentType(), r.body()).getMessage();
+    }
+}

@@ -1,0 +1,100 @@
+package org.hostctl.server.admin;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.hostctl.server.Hostd;
+import org.hostctl.server.service.ServiceException;
+import org.hostctl.server.store.StoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** hostd's command line: run the API, and the provider's administration of accounts and tokens. */
+@Command(name = "hostd", mixinStandardHelpOptions = true, versionProvider = HostdCommand.Version.class,
+        sortOptions = false,
+        description = "The hosting API that hostctl talks to, and its administration on the host.",
+        subcommands = {ServeCommand.class, AccountCommand.class, TokenCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"",
+            "Examples:",
+            "  hostd serve --data /var/lib/hostd",
+            "  hostd account add alice --webspace /srv/www/alice --docroot public_html=https://alice.example/",
+            "  hostd token add alice > alice.token",
+            "",
+            "Exit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 5 rejected (invalid input, conflict)."})
+public final class HostdCommand {
+    private static volatile boolean serving;
+
+    @Option(names = "--data", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Data directory: hostd.yaml, hostd.db (default: $HOSTD_DATA, else /var/lib/hostd).")
+    Path data;
+
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "Output of the administration commands: table or json (default: table).")
+    String output = "table";
+
+    final Map<String, String> env;
+
+    HostdCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** The configured command line. */
+    public static CommandLine build(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        CommandLine cmd = new CommandLine(new HostdCommand(env));
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+            int code = ex instanceof ServiceException s ? switch (s.kind()) {
+                case NOT_FOUND -> 3;
+                case UNAVAILABLE -> 6;
+                default -> 5;
+            } : ex instanceof IllegalArgumentException || ex instanceof StoreException ? 5 : 1;
+            c.getErr().println("hostd: " + ex.getMessage());
+            if (code == 1) {
+                ex.printStackTrace(c.getErr());
+            }
+            return code;
+        });
+        return cmd;
+    }
+
+    /** Whether {@code serve} is running, so that main must not exit. */
+    public static boolean serving() {
+        return serving;
+    }
+
+    static void markServing() {
+        serving = true;
+    }
+
+    Path dataDir() {
+        if (data != null) {
+            return data;
+        }
+        String fromEnv = env.get("HOSTD_DATA");
+        return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "/var/lib/hostd");
+    }
+
+    Hostd open() {
+        return Hostd.open(dataDir(), Clock.systemUTC());
+    }
+
+    boolean json() {
+        if (!output.equals("json") && !output.equals("table")) {
+            throw new IllegalArgumentException("-o must be table or json");
+        }
+        return output.equals("json");
+    }
+
+    /** hostd's version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"hostd " + org.hostctl.server.ServerVersion.get()};
+        }
+    }
+}

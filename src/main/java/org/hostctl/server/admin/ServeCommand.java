@@ -1,0 +1,60 @@
+package org.hostctl.server.admin;
+
+import java.util.concurrent.Callable;
+import org.hostctl.server.Hostd;
+import org.hostctl.server.http.HttpApi;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code hostd serve}. */
+@Command(name = "serve", sortOptions = false,
+        description = "Run the API. Creates the data directory with a commented hostd.yaml on first start.",
+        footer = {"", "Prints 'hostd listening on URL' on stdout once it accepts requests; stops on SIGTERM.", "",
+            "Examples:", "  hostd serve --data /var/lib/hostd",
+            "  hostd serve --data /tmp/hostd --listen 127.0.0.1:0     # a free port"})
+public final class ServeCommand implements Callable<Integer> {
+    @ParentCommand
+    HostdCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "Address to listen on (default: listen in hostd.yaml, 127.0.0.1:8640). Port 0 picks one.")
+    String listen;
+
+    @Override
+    public Integer call() {
+        Hostd hostd = root.open();
+        String address = listen != null ? listen : hostd.config().listen();
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            hostd.close();
+            throw new IllegalArgumentException("--listen must be HOST:PORT, e.g. 127.0.0.1:8640");
+        }
+        String host = address.substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            hostd.close();
+            throw new IllegalArgumentException("--listen port must be a number: " + address);
+        }
+        HttpApi api;
+        try {
+            api = hostd.serve(host, port);
+        } catch (RuntimeException e) {
+            hostd.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(hostd::close, "hostd-shutdown"));
+        HostdCommand.markServing();
+        String shown = host.contains(":") ? "[" + host + "]" : host;
+        spec.commandLine().getOut().println("hostd listening on http://" + shown + ":" + api.port());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

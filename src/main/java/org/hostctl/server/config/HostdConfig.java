@@ -1,0 +1,70 @@
+package org.hostctl.server.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * hostd's configuration, read from {@code hostd.yaml} in the data directory.
+ *
+ * @param listen address to listen on, {@code HOST:PORT}
+ * @param database JDBC URL of the store; null for the SQLite file in the data directory
+ * @param php PHP versions offered and their handlers
+ * @param verifyTimeoutSeconds how long {@code php verify} waits for the site
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds) {
+
+    /** Default listen address. */
+    public static final String DEFAULT_LISTEN = "127.0.0.1:8640";
+
+    public HostdConfig {
+        listen = listen == null || listen.isBlank() ? DEFAULT_LISTEN : listen;
+        php = php == null ? new Php(null, List.of(), List.of()) : php;
+        verifyTimeoutSeconds = verifyTimeoutSeconds == null ? 10 : verifyTimeoutSeconds;
+    }
+
+    public Duration verifyTimeout() {
+        return Duration.ofSeconds(verifyTimeoutSeconds);
+    }
+
+    /**
+     * PHP settings.
+     *
+     * @param defaultVersion version id where no {@code .htaccess} selects one
+     * @param versions versions offered, each with its handler
+     * @param releases branch dates added to or replacing the built-in table
+     */
+    public record Php(@JsonProperty("default") String defaultVersion, List<Handler> versions, List<Release> releases) {
+        public Php {
+            versions = versions == null ? List.of() : List.copyOf(versions);
+            releases = releases == null ? List.of() : List.copyOf(releases);
+        }
+    }
+
+    /**
+     * One offered PHP version.
+     *
+     * @param version what customers type, e.g. {@code 7.4} or {@code 7.4-fpm}
+     * @param branch PHP branch for the release table; derived from {@code version} when absent
+     * @param type {@code cgi} (AddHandler NAME .php) or {@code fpm} (SetHandler proxy:unix:SOCKET)
+     * @param handler Apache handler name, for {@code cgi}
+     * @param socket FPM socket path, for {@code fpm}; {@code {account}} is replaced by the account name
+     * @param marker value of {@code HOSTD_PHP_HANDLER} that the handler exposes to PHP, if any
+     */
+    public record Handler(String version, String branch, String type, String handler, String socket, String marker) {}
+
+    /**
+     * Dates of a PHP branch.
+     *
+     * @param branch e.g. {@code 8.2}
+     * @param released first release
+     * @param activeSupportUntil end of active support
+     * @param securitySupportUntil end of security support
+     * @param finalRelease last release, when the branch has ended
+     */
+    public record Release(String branch, LocalDate released, LocalDate activeSupportUntil,
+            LocalDate securitySupportUntil, String finalRelease) {}
+}

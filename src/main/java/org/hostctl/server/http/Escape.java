@@ -1,0 +1,23 @@
+package org.hostctl.server.http;
+
+/** Makes client-supplied text safe for one log line. */
+final class Escape {
+    private Escape() {}
+
+    /** Control characters as {@code \\xNN} escapes, at most 300 characters. */
+    static String line(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 300; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
+                b.append(String.format("\\x%02x", (int) c & 0xff));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,127 @@
+package org.hostctl.server.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.hostctl.server.service.AccountService;
+import org.hostctl.server.service.PhpService;
+import org.hostctl.server.service.Principal;
+import org.hostctl.server.service.ServiceException;
+import org.hostctl.server.service.TokenService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** hostd's HTTP layer: the route table on Javalin, bearer-token checks and the one problem mapper. */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final long MAX_BODY = 1 << 20;
+
+    private final List<Route> routes;
+    private final TokenService tokens;
+    private Javalin app;
+
+    public HttpApi(TokenService tokens, AccountService accounts, PhpService php) {
+        this.tokens = tokens;
+        this.routes = Routes.table(new MeHandler(accounts), new PhpHandler(php), new OpenApiHandler());
+    }
+
+    /** The route table, for tests that hold it to the OpenAPI document. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** Starts listening on {@code host:port}; port 0 picks a free one. */
+    public void start(String host, int port) {
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = MAX_BODY;
+            config.http.prefer405over404 = false;
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.requestLogger.http((ctx, ms) -> LOG.info("{} {} {} {}ms", ctx.method(), ctx.path(),
+                    ctx.status().getCode(), Math.round(ms)));
+            for (Route r : routes) {
+                config.routes.addHttpHandler(io.javalin.http.HandlerType.findOrCreate(r.method()), r.path(), guarded(r));
+            }
+            config.routes.exception(ServiceException.class, ProblemMapper::service);
+            config.routes.exception(HttpResponseException.class, this::httpError);
+            config.routes.exception(JacksonException.class, ProblemMapper::badJson);
+            config.routes.exception(Exception.class, ProblemMapper::unexpected);
+        });
+        app.start();
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    private void httpError(HttpResponseException e, Context ctx) {
+        TreeSet<String> allowed = new TreeSet<>();
+        for (Route r : routes) {
+            if (r.path().equals(ctx.path())) {
+                allowed.add(r.method());
+            }
+        }
+        if (e.getStatus() == 404 && !allowed.isEmpty()) {
+            ctx.header("Allow", String.join(", ", allowed));
+            ProblemMapper.write(ctx, 405, "method-not-allowed", "Method not allowed",
+                    ctx.method() + " is not allowed on " + ctx.path() + "; allowed: " + String.join(", ", allowed),
+                    null);
+            return;
+        }
+        if (e.getStatus() == 404) {
+            ProblemMapper.write(ctx, 404, "not-found", "Not found", "no such API path: " + ctx.path(), null);
+            return;
+        }
+        ProblemMapper.http(e, ctx);
+    }
+
+    private Handler guarded(Route route) {
+        if (route.access() == Route.Access.PUBLIC) {
+            return route.handler();
+        }
+        return ctx -> {
+            Principal p = authenticate(ctx);
+            if (route.access() == Route.Access.WRITE && p.readOnly()) {
+                throw new ServiceException(ServiceException.Kind.FORBIDDEN, "read-only-token",
+                        "this token is read-only; " + route.method() + " " + route.path() + " needs a read-write token");
+            }
+            ctx.attribute(Responses.PRINCIPAL, p);
+            route.handler().handle(ctx);
+        };
+    }
+
+    private Principal authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ServiceException(ServiceException.Kind.UNAUTHENTICATED, "no token: send Authorization: Bearer"
+                    + " <token>");
+        }
+        String[] parts = header.trim().split("\\s+", 2);
+        if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ServiceException(ServiceException.Kind.UNAUTHENTICATED, "the Authorization header must be"
+                    + " Bearer <token>");
+        }
+        Optional<Principal> p = tokens.authenticate(parts[1]);
+        if (p.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            throw new ServiceException(ServiceException.Kind.UNAUTHENTICATED, "the token is not valid (revoked,"
+                    + " mistyped or for another server)");
+        }
+        return p.get();
+    }
+}

@@ -1,0 +1,73 @@
+package org.hostctl.support;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.hostctl.cli.Cli;
+import org.hostctl.cli.CliContext;
+import org.hostctl.client.HttpHostApi;
+
+/** Runs hostctl in-process through the real parser, with its own environment, working directory and stdin. */
+public final class Hostctl {
+    private final Map<String, String> env = new HashMap<>();
+    private Path cwd;
+    private boolean interactive;
+    private String promptAnswer;
+
+    public Hostctl(Path configHome) {
+        env.put("XDG_CONFIG_HOME", configHome.toString());
+        env.put("HOME", configHome.toString());
+        this.cwd = configHome;
+    }
+
+    public Hostctl env(String name, String value) {
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+        return this;
+    }
+
+    public Hostctl cwd(Path dir) {
+        this.cwd = dir;
+        return this;
+    }
+
+    /** Pretends stdin and stdout are a terminal whose no-echo prompt answers {@code answer}. */
+    public Hostctl terminal(String answer) {
+        this.interactive = true;
+        this.promptAnswer = answer;
+        return this;
+    }
+
+    public Hostctl pipe() {
+        this.interactive = false;
+        this.promptAnswer = null;
+        return this;
+    }
+
+    public HostctlRun run(String... args) {
+        return runWithStdin("", args);
+    }
+
+    public HostctlRun runWithStdin(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintWriter o = new PrintWriter(out, true);
+        PrintWriter e = new PrintWriter(err, true);
+        String answer = promptAnswer;
+        CliContext ctx = new CliContext(Map.copyOf(env), cwd,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), interactive,
+                prompt -> answer == null ? null : answer.toCharArray(),
+                (url, token, trace) -> new HttpHostApi(url, token, "hostctl/test", trace));
+        int code = Cli.build(ctx, o, e).execute(args);
+        o.flush();
+        e.flush();
+        return new HostctlRun(code, out.toString(), err.toString());
+    }
+}

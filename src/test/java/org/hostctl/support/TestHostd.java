@@ -1,0 +1,63 @@
+package org.hostctl.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.hostctl.api.Docroot;
+import org.hostctl.server.Hostd;
+import org.hostctl.server.http.HttpApi;
+
+/** A real hostd on a free 127.0.0.1 port with a temporary data directory. */
+public final class TestHostd implements AutoCloseable {
+    private final Hostd hostd;
+    private final HttpApi http;
+    private final Path dataDir;
+
+    private TestHostd(Path dataDir, Hostd hostd) {
+        this.dataDir = dataDir;
+        this.hostd = hostd;
+        this.http = hostd.serve("127.0.0.1", 0);
+    }
+
+    /** Starts hostd on {@code dataDir}, writing {@code configYaml} as hostd.yaml first when it is not null. */
+    public static TestHostd start(Path dataDir, String configYaml, Clock clock) throws IOException {
+        Files.createDirectories(dataDir);
+        if (configYaml != null) {
+            Files.writeString(dataDir.resolve("hostd.yaml"), configYaml);
+        }
+        return new TestHostd(dataDir, Hostd.open(dataDir, clock));
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + http.port();
+    }
+
+    public Hostd hostd() {
+        return hostd;
+    }
+
+    public HttpApi http() {
+        return http;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Adds an account whose webspace is {@code webspace}, with the given document roots. */
+    public void addAccount(String name, Path webspace, List<Docroot> docroots) {
+        hostd.accounts().add(name, webspace, docroots, null);
+    }
+
+    /** Issues a token and returns its secret. */
+    public String token(String account, boolean readOnly) {
+        return hostd.tokens().issue(account, readOnly, "test").secret();
+    }
+
+    @Override
+    public void close() {
+        hostd.close();
+    }
+}
