@@ -132,9 +132,9 @@ public final class SafeFiles {
             Set<PosixFilePermission> mode = existing.map(PosixFileAttributes::permissions).orElse(NEW_FILE_MODE);
 
             Path temp = name(TEMP_PREFIX + HexFormat.of().formatHex(randomBytes()));
+            Object key = createAndWrite(d.stream(), temp, content, TEMP_MODE);
             boolean moved = false;
             try {
-                Object key = createAndWrite(d.stream(), temp, content, TEMP_MODE);
                 applyOwnership(d.stream(), temp, key, owner, group, mode);
                 d.stream().move(temp, d.stream(), name);
                 moved = true;
@@ -154,9 +154,9 @@ public final class SafeFiles {
     public void createNew(WebPath dir, String fileName, byte[] content) throws IOException {
         try (OpenDir d = open(dir, true)) {
             Path name = name(fileName);
+            Object key = createAndWrite(d.stream(), name, content, NEW_FILE_MODE);
             boolean done = false;
             try {
-                Object key = createAndWrite(d.stream(), name, content, NEW_FILE_MODE);
                 applyOwnership(d.stream(), name, key, d.attributes().owner(), d.attributes().group(),
                         NEW_FILE_MODE);
                 done = true;
@@ -321,11 +321,12 @@ public final class SafeFiles {
         }
     }
 
-    private Object createAndWrite(SecureDirectoryStream<Path> dir, Path name, byte[] content,
+    /** Creates {@code name} exclusively and writes it; on a failure after creation the file is removed again. */
+    private static Object createAndWrite(SecureDirectoryStream<Path> dir, Path name, byte[] content,
             Set<PosixFilePermission> mode) throws IOException {
         Set<OpenOption> options = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, NOFOLLOW);
-        try (SeekableByteChannel channel = dir.newByteChannel(name, options,
-                PosixFilePermissions.asFileAttribute(mode))) {
+        SeekableByteChannel channel = dir.newByteChannel(name, options, PosixFilePermissions.asFileAttribute(mode));
+        try (channel) {
             Object key = view(dir, name).readAttributes().fileKey();
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
@@ -335,6 +336,9 @@ public final class SafeFiles {
                 ((FileChannel) channel).force(true);
             }
             return key;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(dir, name);
+            throw e;
         }
     }
 
