@@ -55,6 +55,7 @@ public final class Database implements AutoCloseable {
             Flyway.configure()
                     .dataSource(pool)
                     .locations("classpath:db/migration")
+                    .failOnMissingLocations(true)
                     .validateMigrationNaming(true)
                     .cleanDisabled(true)
                     .load()
@@ -160,16 +161,17 @@ public final class Database implements AutoCloseable {
         try {
             result = work.apply(connection);
             connection.commit();
-        } catch (SQLException | RuntimeException | Error e) {
+        } catch (Throwable e) {
             try {
                 connection.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
+                connection.setAutoCommit(true);
+            } catch (SQLException cleanupFailure) {
+                e.addSuppressed(cleanupFailure);
+                dataSource.evictConnection(connection);
             }
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
+        connection.setAutoCommit(true);
         return result;
     }
 

@@ -131,6 +131,29 @@ class DatabaseTest {
             }
         }
 
+        @Test
+        void a_writer_waits_for_a_lock_held_by_another_process_instead_of_failing() throws Exception {
+            String url = newDatabaseUrl();
+            AccountRepository accounts = new AccountRepository(open(url));
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try (Connection other = DriverManager.getConnection(url); Statement s = other.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+                s.executeUpdate("INSERT INTO account (name, webspace, created_at)"
+                        + " VALUES ('bob', '/srv/bob', '2026-11-28T19:00:00Z')");
+                long started = System.nanoTime();
+                Future<Account> writer = pool.submit(() -> accounts.create("alice", "/srv/alice", null, NOW));
+                Thread.sleep(300);
+                assertThat(writer).isNotDone();
+                s.execute("COMMIT");
+
+                assertThat(writer.get(10, TimeUnit.SECONDS).name()).isEqualTo("alice");
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(250);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(accounts.list()).extracting(Account::name).containsExactly("alice", "bob");
+        }
+
         private String pragma(Connection c, String name) throws SQLException {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
                 rs.next();
