@@ -1,5 +1,6 @@
 package org.hostctl.it;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -42,7 +43,11 @@ import org.junit.jupiter.api.Assumptions;
  * {@code HOSTD_PHP_HANDLER=<name>} and has its own {@code memory_limit}, which is what tests assert on.
  *
  * <p>Started as root, Apache and php-fpm run as {@code nobody:nogroup} (via {@code setpriv}) with a clean
- * environment; otherwise as the current user. Nothing under {@code /etc}, {@code /run} or {@code /var} is used.
+ * environment; otherwise as the current user. Configs, logs, pid files and sockets live under the run
+ * directory; nothing under {@code /etc/apache2}, {@code /etc/php}, {@code /run} or {@code /var} is read or written.
+ *
+ * <p>hostd's handler catalog for a test is generated from {@link #handlers()}: name, version and kind of each
+ * handler, {@link #fpmSocket(String)} for FPM handlers and {@link #defaultHandler()} as the account default.
  *
  * <pre>{@code
  * ApacheFixture.assumeAvailable();
@@ -140,6 +145,7 @@ public final class ApacheFixture implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    private final Thread shutdownHook = new Thread(this::stopQuietly, "apache-fixture-stop");
     private Process apache;
     private Process fpm;
 
@@ -364,6 +370,7 @@ public final class ApacheFixture implements AutoCloseable {
      * waits for them and for the processes they had started, and kills only those if they linger.
      */
     public synchronized void stop() {
+        removeShutdownHook();
         List<String> lingering = new ArrayList<>();
         terminate(apache, "apache2", lingering);
         terminate(fpm, "php-fpm", lingering);
@@ -384,6 +391,7 @@ public final class ApacheFixture implements AutoCloseable {
     private void launch() throws IOException {
         prepareDirectories();
         writeFiles();
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             if (!fpmSockets.isEmpty()) {
                 fpm = startProcess(List.of(PHP_FPM.toString(),
@@ -458,7 +466,7 @@ public final class ApacheFixture implements AutoCloseable {
         argv.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(runDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(runDir.resolve("logs").resolve(outputFile).toFile());
         Map<String, String> env = builder.environment();
@@ -510,6 +518,14 @@ public final class ApacheFixture implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- stop
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is shutting down (this is the hook) or the hook was never or already removed
+        }
+    }
 
     private void stopQuietly() {
         try {
@@ -647,6 +663,9 @@ public final class ApacheFixture implements AutoCloseable {
     }
 
     private static String tail(Path log) {
+        if (!Files.exists(log)) {
+            return "\n--- " + log + " (missing)";
+        }
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             List<String> last = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());

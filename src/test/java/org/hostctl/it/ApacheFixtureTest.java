@@ -31,6 +31,8 @@ class ApacheFixtureTest {
             <?php preg_match('/^Uid:\\s+(\\d+)/m', file_get_contents('/proc/self/status'), $m); echo $m[1];
             """;
 
+    private static final Path SHOP = Path.of("shop.example/htdocs");
+
     @TempDir
     static Path tmp;
 
@@ -40,7 +42,10 @@ class ApacheFixtureTest {
     @BeforeAll
     static void startApache() throws IOException {
         ApacheFixture.assumeAvailable();
-        apache = ApacheFixture.start(tmp.resolve("run"), tmp.resolve("webspace"));
+        apache = ApacheFixture.builder(tmp.resolve("run"), tmp.resolve("webspace"))
+                .docroot(Path.of("public_html"))
+                .docroot(SHOP)
+                .start();
         docroot = apache.docroot();
         write("probe.php", PROBE);
     }
@@ -123,6 +128,17 @@ class ApacheFixtureTest {
         Files.delete(docroot.resolve("dyn/.htaccess"));
 
         assertThat(apache.get("/dyn/probe.php")).satisfies(ok("handler=php82-cgi sapi=cgi-fcgi"));
+    }
+
+    @Test
+    void every_docroot_has_its_own_vhost_and_an_htaccess_above_the_docroots_is_ignored() throws IOException {
+        Path shop = apache.webspace().resolve(SHOP);
+        Files.writeString(shop.resolve("probe.php"), PROBE);
+        Files.writeString(apache.webspace().resolve(".htaccess"), "AddHandler php56-cgi .php\n");
+
+        assertThat(apache.baseUrl(SHOP)).isNotEqualTo(apache.baseUrl());
+        assertThat(apache.get(shop, "/probe.php")).satisfies(ok("handler=php82-cgi sapi=cgi-fcgi"));
+        assertThat(apache.get("/probe.php")).satisfies(ok("handler=php82-cgi sapi=cgi-fcgi"));
     }
 
     @Test
