@@ -30,9 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostctlAgainstHostdTest {
-    @TempDir
-    Path tmp;
-
     TestHostd hostd;
     Path aliceWeb;
     Path bobWeb;
@@ -41,7 +38,7 @@ class HostctlAgainstHostdTest {
     String bobToken;
 
     @BeforeAll
-    void startHostd() throws IOException {
+    void startHostd(@TempDir Path tmp) throws IOException {
         hostd = TestHostd.start(tmp.resolve("data"), Fixtures.CONFIG, Fixtures.CLOCK);
         aliceWeb = Files.createDirectories(tmp.resolve("alice"));
         bobWeb = Files.createDirectories(tmp.resolve("bob"));

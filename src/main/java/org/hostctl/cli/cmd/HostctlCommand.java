@@ -7,19 +7,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The root command; holds the global options every command inherits. */
 @Command(name = "hostctl",
-        mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Run your web hosting from the command line: PHP versions per directory, and more.",
-        subcommands = {AuthCommand.class, PhpCommand.class, ApiCommand.class, CompletionCommand.class,
-                HelpCommand.class},
+        subcommands = {AuthCommand.class, PhpCommand.class, ApiCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",
@@ -42,6 +39,13 @@ import picocli.CommandLine.ScopeType;
             "  hostctl php set 8.3 public_html/shop",
             "  hostctl php show public_html -o json --jq '.[].version'"})
 public final class HostctlCommand implements Runnable {
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, order = 98,
+            description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, order = 99, description = "Print the version and exit.")
+    boolean version;
+
     @Option(names = "--profile", scope = ScopeType.INHERIT, paramLabel = "NAME", order = 100,
             description = "Profile to use (default: the current profile, or HOSTCTL_PROFILE).")
     String profile;

@@ -132,7 +132,8 @@ public final class Output {
     }
 
     private <T> void csv(List<T> rows, List<Column<T>> columns) {
-        CsvMapper csv = new CsvMapper();
+        CsvMapper csv = CsvMapper.builder()
+                .enable(com.fasterxml.jackson.dataformat.csv.CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
         List<List<String>> lines = new ArrayList<>();
         if (!noHeaders) {
             lines.add(columns.stream().map(Column::header).toList());
