@@ -1,0 +1,120 @@
+package org.hostctl.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.hostctl.api.Json;
+import org.hostctl.support.HostctlRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class HostdCommandTest {
+    @TempDir
+    Path tmp;
+
+    Path data;
+    Path web;
+
+    @BeforeEach
+    void dirs() throws IOException {
+        data = tmp.resolve("data");
+        web = Files.createDirectories(tmp.resolve("web/alice"));
+    }
+
+    private HostctlRun hostd(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = HostdCommand.build(Map.of("HOSTD_DATA", data.toString()), new PrintWriter(out, true),
+                new PrintWriter(err, true)).execute(args);
+        return new HostctlRun(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void the_first_use_creates_the_data_directory_with_a_commented_config_and_the_sqlite_store() throws IOException {
+        HostctlRun run = hostd("account", "list");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).isEmpty();
+        assertThat(Files.readString(data.resolve("hostd.yaml"))).startsWith("# hostd configuration")
+                .contains("php:").contains("default: \"8.2\"");
+        assertThat(data.resolve("hostd.db")).exists();
+    }
+
+    @Test
+    void account_add_prints_the_account_as_json_and_token_add_prints_the_token_once() throws IOException {
+        HostctlRun add = hostd("account", "add", "alice", "--webspace", web.toString(), "--docroot",
+                "public_html=https://alice.example", "-o", "json");
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+        JsonNode a = Json.mapper().readTree(add.out());
+        assertThat(a.get("name").asText()).isEqualTo("alice");
+        assertThat(a.get("docroots").get(0).get("url").asText()).isEqualTo("https://alice.example/");
+
+        HostctlRun token = hostd("token", "add", "alice", "--read-only");
+        assertThat(token.exitCode()).isZero();
+        assertThat(token.out()).matches("hct_[A-Za-z0-9_-]{43}\n");
+        assertThat(token.err()).contains("read-only token tok_");
+        String secret = token.out().strip();
+
+        HostctlRun list = hostd("token", "list", "alice", "-o", "json");
+        JsonNode tokens = Json.mapper().readTree(list.out());
+        assertThat(tokens).hasSize(1);
+        assertThat(tokens.get(0).get("readOnly").asBoolean()).isTrue();
+        assertThat(list.out()).doesNotContain(secret).doesNotContain(secret.substring(4, 20));
+        assertThat(Files.readAllBytes(data.resolve("hostd.db"))).asString().doesNotContain(secret);
+
+        HostctlRun revoke = hostd("token", "revoke", tokens.get(0).get("id").asText());
+        assertThat(revoke.exitCode()).isZero();
+        assertThat(hostd("token", "list", "alice").out()).isEmpty();
+    }
+
+    @Test
+    void bad_input_is_one_line_with_exit_5_and_nothing_is_stored() {
+        HostctlRun relative = hostd("account", "add", "alice", "--webspace", "relative/dir");
+        assertThat(relative.exitCode()).isEqualTo(5);
+        assertThat(relative.err()).isEqualTo("hostd: --webspace must be an absolute path: relative/dir\n");
+
+        HostctlRun badName = hostd("account", "add", "Alice/..", "--webspace", web.toString());
+        assertThat(badName.exitCode()).isEqualTo(5);
+
+        HostctlRun badRoot = hostd("account", "add", "alice", "--webspace", web.toString(), "--docroot",
+                "../x=http://a/");
+        assertThat(badRoot.exitCode()).isEqualTo(5);
+        assertThat(badRoot.err()).startsWith("hostd: document root ../x:");
+
+        assertThat(hostd("account", "list", "-o", "json").out().strip()).isEqualTo("[ ]");
+    }
+
+    @Test
+    void a_duplicate_account_is_refused_and_unknown_ones_are_not_found() {
+        assertThat(hostd("account", "add", "alice", "--webspace", web.toString()).exitCode()).isZero();
+
+        HostctlRun again = hostd("account", "add", "alice", "--webspace", web.toString());
+        assertThat(again.exitCode()).isEqualTo(5);
+        assertThat(again.err()).contains("alice").contains("already exists");
+
+        assertThat(hostd("account", "show", "bob").exitCode()).isEqualTo(3);
+        assertThat(hostd("token", "add", "bob").exitCode()).isEqualTo(3);
+        assertThat(hostd("token", "revoke", "tok_nothere").exitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void a_broken_config_names_the_file_and_the_key() throws IOException {
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("hostd.yaml"), "php:\n  versions:\n    - {version: \"8.2\", type: cgi, handler: php82-cgi}\n  defualt: \"8.2\"\n");
+
+        HostctlRun run = hostd("account", "list");
+
+        assertThat(run.exitCode()).isEqualTo(5);
+        assertThat(run.err()).contains("hostd.yaml").contains("defualt");
+    }
+}
