@@ -26,16 +26,18 @@ public final class CliContext {
     private final InputStream stdin;
     private final boolean interactive;
     private final Function<String, char[]> secretPrompt;
+    private final Function<String, String> linePrompt;
     private final ApiFactory apiFactory;
     private ConfigStore configStore;
 
     public CliContext(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive,
-            Function<String, char[]> secretPrompt, ApiFactory apiFactory) {
+            Function<String, char[]> secretPrompt, Function<String, String> linePrompt, ApiFactory apiFactory) {
         this.env = env;
         this.cwd = cwd;
         this.stdin = stdin;
         this.interactive = interactive;
         this.secretPrompt = secretPrompt;
+        this.linePrompt = linePrompt;
         this.apiFactory = apiFactory;
     }
 
@@ -46,6 +48,10 @@ public final class CliContext {
                 prompt -> {
                     Console c = System.console();
                     return c == null ? null : c.readPassword("%s", prompt);
+                },
+                prompt -> {
+                    Console c = System.console();
+                    return c == null ? null : c.readLine("%s", prompt);
                 },
                 (url, token, trace) -> new HttpHostApi(url, token, "hostctl/" + Version.get(), trace));
     }
@@ -70,6 +76,11 @@ public final class CliContext {
     /** Reads a secret without echo; null when there is no terminal. */
     public char[] promptSecret(String prompt) {
         return secretPrompt.apply(prompt);
+    }
+
+    /** Reads one line typed at the terminal; null when there is none. */
+    public String promptLine(String prompt) {
+        return linePrompt.apply(prompt);
     }
 
     public ApiFactory apiFactory() {

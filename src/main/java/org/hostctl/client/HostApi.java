@@ -1,7 +1,14 @@
 package org.hostctl.client;
 
 import java.util.List;
+import org.hostctl.api.Alias;
+import org.hostctl.api.Autoreply;
+import org.hostctl.api.Domain;
+import org.hostctl.api.Mailbox;
+import org.hostctl.api.MailboxCreate;
+import org.hostctl.api.MailboxCreated;
 import org.hostctl.api.Me;
+import org.hostctl.api.PasswordChange;
 import org.hostctl.api.PhpChange;
 import org.hostctl.api.PhpSetRequest;
 import org.hostctl.api.PhpSetting;
@@ -27,6 +34,48 @@ public interface HostApi {
 
     /** {@code POST /v1/php/verify}. */
     PhpVerification phpVerify(String path);
+
+    /** {@code GET /v1/domains}. */
+    List<Domain> domains();
+
+    /** {@code GET /v1/mailboxes}, of one domain when {@code domain} is not null. */
+    List<Mailbox> mailboxes(String domain);
+
+    /** {@code POST /v1/mailboxes}. */
+    MailboxCreated createMailbox(MailboxCreate request);
+
+    /** {@code GET /v1/mailboxes/{address}}. */
+    Mailbox mailbox(String address);
+
+    /** {@code DELETE /v1/mailboxes/{address}}. */
+    Mailbox deleteMailbox(String address);
+
+    /** {@code PUT /v1/mailboxes/{address}/password}. */
+    MailboxCreated setPassword(String address, PasswordChange request);
+
+    /** {@code PUT /v1/mailboxes/{address}/quota}. */
+    Mailbox setQuota(String address, long quotaBytes);
+
+    /** {@code POST /v1/mailboxes/{address}/disable|enable|restore}. */
+    Mailbox mailboxAction(String address, String action);
+
+    /** {@code GET /v1/mailboxes/{address}/autoreply}. */
+    Autoreply autoreply(String address);
+
+    /** {@code PUT /v1/mailboxes/{address}/autoreply}. */
+    Autoreply setAutoreply(String address, Autoreply autoreply);
+
+    /** {@code DELETE /v1/mailboxes/{address}/autoreply}. */
+    Autoreply autoreplyOff(String address);
+
+    /** {@code GET /v1/aliases}, of one domain when {@code domain} is not null. */
+    List<Alias> aliases(String domain);
+
+    /** {@code POST /v1/aliases/{source}}. */
+    Alias addAlias(String source, List<String> destinations);
+
+    /** {@code DELETE /v1/aliases/{source}}: the named destinations, or the whole alias when none are named. */
+    void removeAlias(String source, List<String> destinations);
 
     /** Any call, for {@code hostctl api}: the raw response. */
     RawResponse call(String method, String pathAndQuery, byte[] body);

@@ -10,7 +10,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.hostctl.api.Json;
+import org.hostctl.api.Alias;
+import org.hostctl.api.AliasChange;
+import org.hostctl.api.Autoreply;
+import org.hostctl.api.Domain;
+import org.hostctl.api.Mailbox;
+import org.hostctl.api.MailboxCreate;
+import org.hostctl.api.MailboxCreated;
 import org.hostctl.api.Me;
+import org.hostctl.api.PasswordChange;
+import org.hostctl.api.QuotaChange;
 import org.hostctl.api.PhpChange;
 import org.hostctl.api.PhpSetRequest;
 import org.hostctl.api.PhpSetting;
@@ -106,6 +115,110 @@ public final class HttpHostApi implements HostApi {
         HttpUrl u = url("/v1/php/verify").addQueryParameter("path", path).build();
         return send(new Request.Builder().url(u).post(RequestBody.create(new byte[0], JSON)).build(),
                 type(PhpVerification.class));
+    }
+
+    @Override
+    public List<Domain> domains() {
+        return send(get(url("/v1/domains").build()), listOf(Domain.class));
+    }
+
+    @Override
+    public List<Mailbox> mailboxes(String domain) {
+        HttpUrl.Builder u = url("/v1/mailboxes");
+        if (domain != null) {
+            u.addQueryParameter("domain", domain);
+        }
+        return send(get(u.build()), listOf(Mailbox.class));
+    }
+
+    @Override
+    public MailboxCreated createMailbox(MailboxCreate request) {
+        return send(new Request.Builder().url(url("/v1/mailboxes").build()).post(json(request)).build(),
+                type(MailboxCreated.class));
+    }
+
+    @Override
+    public Mailbox mailbox(String address) {
+        return send(get(mailboxUrl(address).build()), type(Mailbox.class));
+    }
+
+    @Override
+    public Mailbox deleteMailbox(String address) {
+        return send(new Request.Builder().url(mailboxUrl(address).build()).delete().build(), type(Mailbox.class));
+    }
+
+    @Override
+    public MailboxCreated setPassword(String address, PasswordChange request) {
+        return send(new Request.Builder().url(mailboxUrl(address).addPathSegment("password").build())
+                .put(json(request)).build(), type(MailboxCreated.class));
+    }
+
+    @Override
+    public Mailbox setQuota(String address, long quotaBytes) {
+        return send(new Request.Builder().url(mailboxUrl(address).addPathSegment("quota").build())
+                .put(json(new QuotaChange(quotaBytes))).build(), type(Mailbox.class));
+    }
+
+    @Override
+    public Mailbox mailboxAction(String address, String action) {
+        return send(new Request.Builder().url(mailboxUrl(address).addPathSegment(action).build())
+                .post(RequestBody.create(new byte[0], JSON)).build(), type(Mailbox.class));
+    }
+
+    @Override
+    public Autoreply autoreply(String address) {
+        return send(get(mailboxUrl(address).addPathSegment("autoreply").build()), type(Autoreply.class));
+    }
+
+    @Override
+    public Autoreply setAutoreply(String address, Autoreply autoreply) {
+        return send(new Request.Builder().url(mailboxUrl(address).addPathSegment("autoreply").build())
+                .put(json(autoreply)).build(), type(Autoreply.class));
+    }
+
+    @Override
+    public Autoreply autoreplyOff(String address) {
+        return send(new Request.Builder().url(mailboxUrl(address).addPathSegment("autoreply").build()).delete()
+                .build(), type(Autoreply.class));
+    }
+
+    @Override
+    public List<Alias> aliases(String domain) {
+        HttpUrl.Builder u = url("/v1/aliases");
+        if (domain != null) {
+            u.addQueryParameter("domain", domain);
+        }
+        return send(get(u.build()), listOf(Alias.class));
+    }
+
+    @Override
+    public Alias addAlias(String source, List<String> destinations) {
+        return send(new Request.Builder().url(url("/v1/aliases").addPathSegment(source).build())
+                .post(json(new AliasChange(destinations))).build(), type(Alias.class));
+    }
+
+    @Override
+    public void removeAlias(String source, List<String> destinations) {
+        HttpUrl.Builder u = url("/v1/aliases").addPathSegment(source);
+        for (String d : destinations) {
+            u.addQueryParameter("destination", d);
+        }
+        sendNoContent(new Request.Builder().url(u.build()).delete().build());
+    }
+
+    private HttpUrl.Builder mailboxUrl(String address) {
+        return url("/v1/mailboxes").addPathSegment(address);
+    }
+
+    private void sendNoContent(Request req) {
+        try (Response resp = execute(req)) {
+            byte[] body = resp.body().bytes();
+            if (!resp.isSuccessful()) {
+                throw error(resp.code(), resp.header("Content-Type"), body);
+            }
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
     }
 
     @Override

@@ -14,6 +14,18 @@ import org.hostctl.server.service.TokenService;
 import org.hostctl.server.store.AccountRepository;
 import org.hostctl.server.store.Database;
 import org.hostctl.server.store.TokenRepository;
+import org.hostctl.server.store.MailRepository;
+import org.hostctl.server.mail.MailUsage;
+import org.hostctl.server.mail.Passwords;
+import org.hostctl.server.service.AliasService;
+import org.hostctl.server.service.AutoreplyService;
+import org.hostctl.server.service.MailboxService;
+import org.hostctl.api.Sizes;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /** hostd assembled from a data directory: configuration, store, services and the HTTP API. */
 public final class Hostd implements AutoCloseable {
@@ -25,9 +37,13 @@ public final class Hostd implements AutoCloseable {
     private final AccountService accounts;
     private final TokenService tokens;
     private final PhpService php;
+    private final MailboxService mailboxes;
+    private final AliasService aliases;
+    private final AutoreplyService autoreplies;
     private HttpApi http;
+    private ScheduledExecutorService scheduler;
 
-    private Hostd(HostdConfig config, Database db, Clock clock) {
+    private Hostd(HostdConfig config, Path dataDir, Database db, Clock clock) {
         this.config = config;
         this.db = db;
         PhpCatalog catalog = new PhpCatalog(config.php(), clock);
@@ -36,6 +52,22 @@ public final class Hostd implements AutoCloseable {
         this.tokens = new TokenService(new TokenRepository(db), accountRepo, new TokenSecrets(new SecureRandom()),
                 clock);
         this.php = new PhpService(accounts, catalog, config.verifyTimeout());
+        HostdConfig.Mail m = config.mail();
+        MailRepository mailRepo = new MailRepository(db);
+        long defaultQuota;
+        try {
+            defaultQuota = Sizes.parse(m.defaultQuota());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mail.defaultQuota: " + e.getMessage(), e);
+        }
+        if (m.retentionDays() < 0) {
+            throw new IllegalArgumentException("mail.retentionDays cannot be negative");
+        }
+        this.mailboxes = new MailboxService(mailRepo, accounts, new Passwords(m.passwordScheme()),
+                new MailUsage(dataDir.resolve(m.root()), m.doveadm()), Duration.ofDays(m.retentionDays()),
+                defaultQuota, clock);
+        this.aliases = new AliasService(mailRepo, mailboxes, clock);
+        this.autoreplies = new AutoreplyService(mailRepo, mailboxes, clock);
     }
 
     /** Opens the data directory, creating it with a commented configuration on first use, and migrates the store. */
@@ -46,7 +78,7 @@ public final class Hostd implements AutoCloseable {
                 : "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SQLITE_FILE);
         Database db = Database.open(url);
         try {
-            return new Hostd(config, db, clock);
+            return new Hostd(config, dataDir, db, clock);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -69,15 +101,36 @@ public final class Hostd implements AutoCloseable {
         return php;
     }
 
-    /** Starts the HTTP API; port 0 picks a free port. */
+    public MailboxService mailboxes() {
+        return mailboxes;
+    }
+
+    /** Starts the HTTP API and the hourly purge of expired deleted mailboxes; port 0 picks a free port. */
     public HttpApi serve(String host, int port) {
-        http = new HttpApi(tokens, accounts, php);
+        http = new HttpApi(tokens, accounts, php, mailboxes, aliases, autoreplies);
         http.start(host, port);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hostd-purge");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::purge, 0, 1, TimeUnit.HOURS);
         return http;
+    }
+
+    private void purge() {
+        try {
+            mailboxes.purgeExpired();
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Hostd.class).error("purge failed: {}", e.toString());
+        }
     }
 
     @Override
     public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
         if (http != null) {
             http.stop();
         }

@@ -64,6 +64,7 @@ public final class Hostctl {
         CliContext ctx = new CliContext(Map.copyOf(env), cwd,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), interactive,
                 prompt -> answer == null ? null : answer.toCharArray(),
+                prompt -> answer,
                 (url, token, trace) -> new HttpHostApi(url, token, "hostctl/test", trace));
         int code = Cli.build(ctx, o, e).execute(args);
         o.flush();

@@ -74,6 +74,23 @@ public abstract class BaseCommand implements Callable<Integer> {
         return global().verbose() ? spec.commandLine().getErr() : null;
     }
 
+    /**
+     * Asks before a destructive change: passes with {@code --yes}, asks on a terminal, and otherwise fails with a
+     * usage error, so that a script never destroys anything by accident.
+     */
+    protected void confirm(String action) {
+        if (global().yes()) {
+            return;
+        }
+        if (!canPrompt()) {
+            throw HostctlException.usage(action + ": add --yes to confirm (stdin is not a terminal)");
+        }
+        String answer = context.promptLine(action + "? [y/N] ");
+        if (answer == null || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
+            throw new HostctlException(ExitCodes.USAGE, "cancelled; nothing was changed");
+        }
+    }
+
     /** Whether hostctl may prompt: a terminal and no {@code --no-input}. */
     protected boolean canPrompt() {
         return context.interactive() && !global().noInput();

@@ -1,6 +1,10 @@
 package org.hostctl.cli.cmd;
 
 import org.hostctl.cli.cmd.auth.AuthCommand;
+import org.hostctl.cli.cmd.mail.AliasCommand;
+import org.hostctl.cli.cmd.mail.AutoreplyCommand;
+import org.hostctl.cli.cmd.mail.DomainCommand;
+import org.hostctl.cli.cmd.mail.MailboxCommand;
 import org.hostctl.cli.cmd.php.PhpCommand;
 import org.hostctl.cli.output.Format;
 import picocli.CommandLine.Command;
@@ -15,8 +19,9 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = "Run your web hosting from the command line: PHP versions per directory, and more.",
-        subcommands = {AuthCommand.class, PhpCommand.class, ApiCommand.class, CompletionCommand.class},
+        description = "Run your web hosting from the command line: PHP versions per directory, mailboxes, aliases.",
+        subcommands = {AuthCommand.class, PhpCommand.class, DomainCommand.class, MailboxCommand.class,
+                AliasCommand.class, AutoreplyCommand.class, ApiCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",

@@ -15,7 +15,7 @@ import java.util.List;
  * @param verifyTimeoutSeconds how long {@code php verify} waits for the site
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds) {
+public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail) {
 
     /** Default listen address. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:8640";
@@ -24,10 +24,33 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
         listen = listen == null || listen.isBlank() ? DEFAULT_LISTEN : listen;
         php = php == null ? new Php(null, List.of(), List.of()) : php;
         verifyTimeoutSeconds = verifyTimeoutSeconds == null ? 10 : verifyTimeoutSeconds;
+        mail = mail == null ? new Mail(null, null, null, null, null) : mail;
     }
 
     public Duration verifyTimeout() {
         return Duration.ofSeconds(verifyTimeoutSeconds);
+    }
+
+    /**
+     * Mail settings.
+     *
+     * @param root directory holding the maildirs ({@code <root>/<domain>/<local>}); relative to the data directory
+     *     when not absolute
+     * @param passwordScheme {@code BLF-CRYPT} (default), {@code ARGON2ID} or {@code SHA512-CRYPT}
+     * @param retentionDays how long a deleted mailbox can be restored before it is purged
+     * @param defaultQuota quota of a new mailbox when none is given, e.g. {@code 2G}; {@code 0} for unlimited
+     * @param doveadm command prefix to read usage from Dovecot, e.g. {@code [doveadm, -c, /etc/dovecot/dovecot.conf]};
+     *     empty to sum the maildir on disk
+     */
+    public record Mail(String root, String passwordScheme, Integer retentionDays, String defaultQuota,
+            List<String> doveadm) {
+        public Mail {
+            root = root == null || root.isBlank() ? "vmail" : root;
+            passwordScheme = passwordScheme == null ? "BLF-CRYPT" : passwordScheme;
+            retentionDays = retentionDays == null ? 30 : retentionDays;
+            defaultQuota = defaultQuota == null ? "1G" : defaultQuota;
+            doveadm = doveadm == null ? List.of() : List.copyOf(doveadm);
+        }
     }
 
     /**

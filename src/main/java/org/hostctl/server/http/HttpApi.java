@@ -9,10 +9,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.hostctl.server.service.AccountService;
+import org.hostctl.server.service.AliasService;
+import org.hostctl.server.service.AutoreplyService;
+import org.hostctl.server.service.MailboxService;
 import org.hostctl.server.service.PhpService;
 import org.hostctl.server.service.Principal;
 import org.hostctl.server.service.ServiceException;
 import org.hostctl.server.service.TokenService;
+import org.hostctl.server.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +29,11 @@ public final class HttpApi {
     private final TokenService tokens;
     private Javalin app;
 
-    public HttpApi(TokenService tokens, AccountService accounts, PhpService php) {
+    public HttpApi(TokenService tokens, AccountService accounts, PhpService php, MailboxService mailboxes,
+            AliasService aliases, AutoreplyService autoreplies) {
         this.tokens = tokens;
-        this.routes = Routes.table(new MeHandler(accounts), new PhpHandler(php), new OpenApiHandler());
+        this.routes = Routes.table(new MeHandler(accounts), new PhpHandler(php),
+                new MailHandler(mailboxes, aliases, autoreplies), new OpenApiHandler());
     }
 
     /** The route table, for tests that hold it to the OpenAPI document. */
@@ -52,6 +58,7 @@ public final class HttpApi {
             config.routes.exception(ServiceException.class, ProblemMapper::service);
             config.routes.exception(HttpResponseException.class, this::httpError);
             config.routes.exception(JacksonException.class, ProblemMapper::badJson);
+            config.routes.exception(StoreException.class, ProblemMapper::store);
             config.routes.exception(Exception.class, ProblemMapper::unexpected);
         });
         app.start();
@@ -70,7 +77,7 @@ public final class HttpApi {
     private void httpError(HttpResponseException e, Context ctx) {
         TreeSet<String> allowed = new TreeSet<>();
         for (Route r : routes) {
-            if (r.path().equals(ctx.path())) {
+            if (ctx.path().matches(r.path().replaceAll("\\{[^/]+}", "[^/]+"))) {
                 allowed.add(r.method());
             }
         }

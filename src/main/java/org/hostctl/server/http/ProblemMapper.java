@@ -6,6 +6,11 @@ import java.util.List;
 import org.hostctl.api.Json;
 import org.hostctl.api.Problem;
 import org.hostctl.server.service.ServiceException;
+import org.hostctl.server.store.BusyException;
+import org.hostctl.server.store.DuplicateException;
+import org.hostctl.server.store.InUseException;
+import org.hostctl.server.store.NotFoundException;
+import org.hostctl.server.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,19 @@ final class ProblemMapper {
             default -> "http-" + e.getStatus();
         };
         write(ctx, e.getStatus(), code, title(e.getStatus()), e.getMessage(), null);
+    }
+
+    static void store(StoreException e, Context ctx) {
+        if (e instanceof DuplicateException || e instanceof InUseException) {
+            write(ctx, 409, "conflict", "Conflict", e.getMessage(), null);
+        } else if (e instanceof NotFoundException) {
+            write(ctx, 404, "not-found", "Not found", e.getMessage(), null);
+        } else if (e instanceof BusyException) {
+            ctx.header("Retry-After", "5");
+            write(ctx, 503, "busy", "Service unavailable", "the store is busy; try again", null);
+        } else {
+            unexpected(e, ctx);
+        }
     }
 
     static void badJson(Exception e, Context ctx) {

@@ -10,7 +10,7 @@ import java.util.List;
 public final class Routes {
     private Routes() {}
 
-    static List<Route> table(MeHandler me, PhpHandler php, OpenApiHandler openApi) {
+    static List<Route> table(MeHandler me, PhpHandler php, MailHandler mail, OpenApiHandler openApi) {
         return List.of(
                 new Route("GET", "/v1/openapi.yaml", PUBLIC, openApi::get),
                 new Route("GET", "/v1/me", READ, me::get),
@@ -18,6 +18,23 @@ public final class Routes {
                 new Route("GET", "/v1/php/settings", READ, php::show),
                 new Route("PUT", "/v1/php/settings", WRITE, php::set),
                 new Route("DELETE", "/v1/php/settings", WRITE, php::unset),
-                new Route("POST", "/v1/php/verify", WRITE, php::verify));
+                new Route("POST", "/v1/php/verify", WRITE, php::verify),
+                new Route("GET", "/v1/domains", READ, mail::domains),
+                new Route("GET", "/v1/mailboxes", READ, mail::list),
+                new Route("POST", "/v1/mailboxes", WRITE, mail::create),
+                new Route("GET", "/v1/mailboxes/{address}", READ, mail::show),
+                new Route("DELETE", "/v1/mailboxes/{address}", WRITE, mail::delete),
+                new Route("PUT", "/v1/mailboxes/{address}/password", WRITE, mail::password),
+                new Route("PUT", "/v1/mailboxes/{address}/quota", WRITE, mail::quota),
+                new Route("POST", "/v1/mailboxes/{address}/disable", WRITE, mail::disable),
+                new Route("POST", "/v1/mailboxes/{address}/enable", WRITE, mail::enable),
+                new Route("POST", "/v1/mailboxes/{address}/restore", WRITE, mail::restore),
+                new Route("GET", "/v1/mailboxes/{address}/autoreply", READ, mail::autoreply),
+                new Route("PUT", "/v1/mailboxes/{address}/autoreply", WRITE, mail::setAutoreply),
+                new Route("DELETE", "/v1/mailboxes/{address}/autoreply", WRITE, mail::autoreplyOff),
+                new Route("GET", "/v1/aliases", READ, mail::aliases),
+                new Route("GET", "/v1/aliases/{source}", READ, mail::alias),
+                new Route("POST", "/v1/aliases/{source}", WRITE, mail::addAlias),
+                new Route("DELETE", "/v1/aliases/{source}", WRITE, mail::removeAlias));
     }
 }

@@ -1,0 +1,62 @@
+package org.hostctl.server.service;
+
+import java.time.Clock;
+import org.hostctl.api.Autoreply;
+import org.hostctl.server.store.AutoreplyRow;
+import org.hostctl.server.store.MailRepository;
+import org.hostctl.server.store.MailboxRow;
+
+/** Autoresponders of mailboxes: subject, text, optional dates, minimum days between replies to one sender. */
+public final class AutoreplyService {
+    static final int MAX_SUBJECT = 200;
+    static final int MAX_BODY = 16 * 1024;
+    static final int MAX_INTERVAL_DAYS = 365;
+
+    private final MailRepository mail;
+    private final MailboxService mailboxes;
+    private final Clock clock;
+
+    public AutoreplyService(MailRepository mail, MailboxService mailboxes, Clock clock) {
+        this.mail = mail;
+        this.mailboxes = mailboxes;
+        this.clock = clock;
+    }
+
+    public Autoreply show(Principal p, String address) {
+        MailboxRow m = mailboxes.own(p, address);
+        return mail.autoreply(m.email()).map(r -> new Autoreply(m.email(), true, r.subject(), r.body(), r.startDate(),
+                r.endDate(), r.intervalDays())).orElse(new Autoreply(m.email(), false, null, null, null, null, null));
+    }
+
+    public Autoreply set(Principal p, String address, Autoreply req) {
+        MailboxRow m = mailboxes.live(p, address);
+        String subject = req.subject() == null ? "" : req.subject().strip();
+        if (subject.isEmpty() || subject.length() > MAX_SUBJECT || subject.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ServiceException.invalid("the subject must be 1-" + MAX_SUBJECT + " characters on one line");
+        }
+        String body = req.body() == null ? "" : req.body().replace("\r\n", "\n");
+        if (body.isBlank() || body.length() > MAX_BODY
+                || body.chars().anyMatch(c -> (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)) {
+            throw ServiceException.invalid("the text must be 1-" + MAX_BODY + " characters without control characters");
+        }
+        int interval = req.intervalDays() == null ? 1 : req.intervalDays();
+        if (interval < 1 || interval > MAX_INTERVAL_DAYS) {
+            throw new ServiceException(ServiceException.Kind.POLICY, "autoreply-interval", "the interval between"
+                    + " replies to one sender must be 1-" + MAX_INTERVAL_DAYS + " days");
+        }
+        if (req.startDate() != null && req.endDate() != null && req.endDate().isBefore(req.startDate())) {
+            throw ServiceException.invalid("the end date " + req.endDate() + " is before the start date "
+                    + req.startDate());
+        }
+        mail.setAutoreply(new AutoreplyRow(m.email(), subject, body, req.startDate(), req.endDate(), interval,
+                clock.instant()));
+        return show(p, m.email());
+    }
+
+    /** Turns the autoresponder off; off twice changes nothing. */
+    public Autoreply off(Principal p, String address) {
+        MailboxRow m = mailboxes.own(p, address);
+        mail.removeAutoreply(m.email());
+        return show(p, m.email());
+    }
+}
