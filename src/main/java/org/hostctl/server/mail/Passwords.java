@@ -23,7 +23,20 @@ public final class Passwords {
 
     /** Why {@code password} is refused for {@code address}, if it is. */
     public Optional<String> check(char[] password, String address) {
-        return policy.check(password, address);
+        Optional<String> refusal = policy.check(password, address);
+        if (refusal.isEmpty() && scheme == PasswordHasher.Scheme.BLF_CRYPT
+                && utf8Length(password) > PasswordHasher.BCRYPT_MAX_PASSWORD_BYTES) {
+            return Optional.of("at most " + PasswordHasher.BCRYPT_MAX_PASSWORD_BYTES + " bytes with this server's"
+                    + " password scheme (BLF-CRYPT)");
+        }
+        return refusal;
+    }
+
+    private static int utf8Length(char[] password) {
+        java.nio.ByteBuffer b = java.nio.charset.StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+        int n = b.remaining();
+        java.util.Arrays.fill(b.array(), (byte) 0);
+        return n;
     }
 
     /** The stored form, {@code {SCHEME}...}, with a fresh random salt. */
