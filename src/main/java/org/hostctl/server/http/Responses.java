@@ -1,6 +1,7 @@
 package org.hostctl.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.javalin.http.Context;
 import org.hostctl.api.Json;
 import org.hostctl.server.service.Principal;
@@ -31,7 +32,8 @@ final class Responses {
             throw ServiceException.invalid("the request needs a JSON body");
         }
         try {
-            T value = Json.mapper().readValue(raw, type);
+            T value = Json.mapper().readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readValue(raw);
             if (value == null) {
                 throw ServiceException.invalid("the request needs a JSON body");
             }

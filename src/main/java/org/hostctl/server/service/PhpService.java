@@ -92,7 +92,8 @@ public final class PhpService {
             throw ServiceException.invalid("give the PHP version to set");
         }
         Entry entry = catalog.version(req.version()).orElseThrow(() -> ServiceException.invalid(
-                "PHP " + req.version() + " is not offered here; 'hostctl php versions' lists the versions"));
+                "PHP " + printable(req.version()) + " is not offered here; 'hostctl php versions' lists the"
+                        + " versions"));
         Ctx ctx = context(p);
         WebPath dir = parse(path);
         Docroot root = ctx.docroot(dir);
@@ -215,7 +216,7 @@ public final class PhpService {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && b.length() < 200; i++) {
             char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+            b.append(c < 0x20 || (c >= 0x7f && c <= 0x9f) ? String.format("\\x%02x", (int) c) : String.valueOf(c));
         }
         return b.toString();
     }

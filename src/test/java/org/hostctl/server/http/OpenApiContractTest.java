@@ -1,0 +1,444 @@
+package org.hostctl.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.oas.OpenApi31;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.hostctl.api.Docroot;
+import org.hostctl.api.Json;
+import org.hostctl.api.Problem;
+import org.hostctl.support.Fixtures;
+import org.hostctl.support.RawApi;
+import org.hostctl.support.RawApi.Reply;
+import org.hostctl.support.TestHostd;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Holds hostd's route table, the wire records of {@code org.hostctl.api} and real responses of a running hostd
+ * to the OpenAPI document {@code hostd-v1.yaml}. Responses are validated with networknt's JSON Schema validator
+ * (draft 2020-12 / OpenAPI 3.1) against a copy of the document in which every object schema is closed
+ * ({@code additionalProperties: false}), so an undocumented field fails too.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenApiContractTest {
+    private static final String DOC_IRI = "https://hostd.test/openapi/hostd-v1.json";
+    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head",
+            "options", "trace");
+
+    JsonNode doc;
+    JsonSchemaFactory schemas;
+    SchemaValidatorsConfig config;
+    TestHostd hostd;
+    RawApi api;
+    Path aliceWeb;
+    String alice;
+    String aliceReadOnly;
+
+    @BeforeAll
+    void load(@TempDir Path tmp) throws IOException {
+        try (InputStream in = HttpApi.class.getResourceAsStream(OpenApiHandler.RESOURCE)) {
+            doc = new YAMLMapper().readTree(in);
+        }
+        ObjectNode closed = doc.deepCopy();
+        closeObjectSchemas(closed);
+        String closedJson = Json.mapper().writeValueAsString(closed);
+        // the document's top-level fields are no schema keywords: known, not validated
+        JsonMetaSchema dialect = JsonMetaSchema.builder(OpenApi31.getInstance())
+                .keywords(Stream.of("openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks",
+                        "components", "security", "tags", "externalDocs").map(NonValidationKeyword::new).toList())
+                .build();
+        schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b
+                .metaSchema(dialect)
+                .defaultMetaSchemaIri(dialect.getIri())
+                .schemaLoaders(l -> l.schemas(Map.of(DOC_IRI, closedJson))));
+        config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+
+        hostd = TestHostd.start(tmp.resolve("data"), Fixtures.CONFIG, Fixtures.CLOCK);
+        api = new RawApi(hostd.url());
+        aliceWeb = Files.createDirectories(tmp.resolve("alice"));
+        Files.createDirectories(aliceWeb.resolve("public_html/shop/cart"));
+        Files.createDirectories(aliceWeb.resolve("public_html/broken"));
+        Files.writeString(aliceWeb.resolve("public_html/broken/.htaccess"),
+                "# php -- BEGIN hostd-generated handler, do not edit\nAddHandler php74-cgi .php\n");
+        Files.createDirectories(aliceWeb.resolve("public_html/odd"));
+        Files.writeString(aliceWeb.resolve("public_html/odd/.htaccess"), "AddHandler php99-cgi .php\n");
+        hostd.addAccount("alice", aliceWeb, List.of(new Docroot("public_html", "http://127.0.0.1:9/")));
+        alice = hostd.token("alice", false);
+        aliceReadOnly = hostd.token("alice", true);
+    }
+
+    @AfterAll
+    void stop() {
+        if (hostd != null) {
+            hostd.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- routes
+
+    private Set<String> documentedOperations() {
+        Set<String> ops = new TreeSet<>();
+        doc.path("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+            if (HTTP_METHODS.contains(m)) {
+                ops.add(m.toUpperCase() + " " + p.getKey());
+            }
+        }));
+        return ops;
+    }
+
+    private static String openApiPath(String javalinPath) {
+        return javalinPath.replaceAll("<([^>]+)>", "{$1}");
+    }
+
+    @Test
+    void every_route_is_documented_and_every_documented_operation_is_a_route() {
+        Set<String> routes = hostd.http().routes().stream().map(r -> r.method() + " " + openApiPath(r.path()))
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(routes).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(documentedOperations()).isEqualTo(routes);
+    }
+
+    @Test
+    void the_documented_security_matches_each_routes_access() {
+        for (Route r : hostd.http().routes()) {
+            JsonNode op = operation(r.method(), openApiPath(r.path()));
+            String name = r.method() + " " + r.path();
+            boolean noToken = op.has("security") && op.get("security").isEmpty();
+            assertThat(noToken).as(name + " documented without a token").isEqualTo(r.access() == Route.Access.PUBLIC);
+            if (r.access() != Route.Access.PUBLIC) {
+                assertThat(op.path("responses").has("401")).as(name + " documents 401").isTrue();
+            }
+            if (r.access() == Route.Access.WRITE) {
+                assertThat(op.path("responses").has("403")).as(name + " documents 403").isTrue();
+            }
+            assertThat(op.path("operationId").asText()).as(name + " has an operationId").isNotBlank();
+        }
+        assertThat(doc.path("security").toString()).contains("bearer");
+    }
+
+    // ---------------------------------------------------------------- records
+
+    private static List<Class<?>> apiRecords() throws IOException, URISyntaxException {
+        URL dir = Problem.class.getResource("/org/hostctl/api");
+        assertThat(dir).isNotNull();
+        assertThat(dir.getProtocol()).isEqualTo("file");
+        List<Class<?>> records = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
+            for (Path f : files.sorted().toList()) {
+                String n = f.getFileName().toString();
+                if (!n.endsWith(".class") || n.contains("$")) {
+                    continue;
+                }
+                try {
+                    Class<?> c = Class.forName("org.hostctl.api." + n.substring(0, n.length() - ".class".length()));
+                    if (c.isRecord()) {
+                        records.add(c);
+                    }
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return records;
+    }
+
+    private Set<String> requestBodySchemas() {
+        Set<String> names = new TreeSet<>();
+        doc.path("paths").forEach(item -> item.forEach(op -> {
+            String ref = op.path("requestBody").path("content").path("application/json").path("schema")
+                    .path("$ref").asText("");
+            if (!ref.isEmpty()) {
+                names.add(ref.substring(ref.lastIndexOf('/') + 1));
+            }
+        }));
+        return names;
+    }
+
+    @Test
+    void every_wire_record_has_a_schema_and_every_schema_a_record() throws Exception {
+        Set<String> records = apiRecords().stream().map(Class::getSimpleName)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> documented = new TreeSet<>();
+        doc.path("components").path("schemas").fieldNames().forEachRemaining(documented::add);
+
+        assertThat(records).contains("Me", "PhpSetting", "Problem");
+        assertThat(documented).isEqualTo(records);
+    }
+
+    @Test
+    void each_schema_has_exactly_its_records_components_with_matching_types() throws Exception {
+        Set<String> requests = requestBodySchemas();
+        assertThat(requests).containsExactly("PhpSetRequest");
+        int checked = 0;
+        for (Class<?> record : apiRecords()) {
+            JsonNode schema = doc.path("components").path("schemas").path(record.getSimpleName());
+            if (schema.isMissingNode()) {
+                continue;
+            }
+            checkRecord(record, schema, !requests.contains(record.getSimpleName()));
+            checked++;
+        }
+        checkRecord(Problem.FieldError.class, doc.at("/components/schemas/Problem/properties/errors/items"), false);
+        assertThat(checked).isGreaterThanOrEqualTo(8);
+    }
+
+    private void checkRecord(Class<?> record, JsonNode schema, boolean response) {
+        String name = record.getSimpleName();
+        assertThat(schema.path("type").asText()).as(name + " type").isEqualTo("object");
+        List<String> components = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
+        Set<String> properties = new TreeSet<>();
+        schema.path("properties").fieldNames().forEachRemaining(properties::add);
+        assertThat(properties).as(name + " properties").containsExactlyInAnyOrderElementsOf(components);
+        List<String> required = new ArrayList<>();
+        schema.path("required").forEach(r -> required.add(r.asText()));
+        assertThat(components).as(name + " required names existing components").containsAll(required);
+        for (RecordComponent c : record.getRecordComponents()) {
+            String where = name + "." + c.getName();
+            JsonNode property = schema.path("properties").path(c.getName());
+            checkType(where, c.getGenericType(), property);
+            if (response && c.getType().isPrimitive()) {
+                // a primitive is always serialised, so a client may rely on it
+                assertThat(required).as(where + " (primitive) is required").contains(c.getName());
+            }
+        }
+    }
+
+    private void checkType(String where, Type type, JsonNode property) {
+        if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
+            assertThat(property.path("type").asText()).as(where).isEqualTo("array");
+            checkType(where + "[]", p.getActualTypeArguments()[0], property.path("items"));
+            return;
+        }
+        Class<?> c = (Class<?>) type;
+        if (c.isRecord()) {
+            if (property.has("$ref")) {
+                assertThat(property.get("$ref").asText()).as(where).isEqualTo("#/components/schemas/" + c.getSimpleName());
+            } else {
+                assertThat(property.path("type").asText()).as(where).isEqualTo("object");
+            }
+            return;
+        }
+        String expected;
+        if (c == String.class) {
+            expected = "string";
+        } else if (c == boolean.class || c == Boolean.class) {
+            expected = "boolean";
+        } else if (c == int.class || c == Integer.class || c == long.class || c == Long.class) {
+            expected = "integer";
+        } else if (c == LocalDate.class) {
+            expected = "string";
+            assertThat(property.path("format").asText()).as(where + " format").isEqualTo("date");
+        } else {
+            throw new AssertionError(where + ": no JSON type known for " + c);
+        }
+        assertThat(property.path("type").asText()).as(where).isEqualTo(expected);
+    }
+
+    // ---------------------------------------------------------------- real responses
+
+    private JsonNode operation(String method, String path) {
+        JsonNode op = doc.path("paths").path(path).path(method.toLowerCase());
+        assertThat(op.isObject()).as(method + " " + path + " is documented").isTrue();
+        return op;
+    }
+
+    private static String escape(String pointerToken) {
+        return pointerToken.replace("~", "~0").replace("/", "~1");
+    }
+
+    /** JSON pointer of the documented response of an operation and status, following a response $ref. */
+    private String responsePointer(String method, String path, int status) {
+        String pointer = "/paths/" + escape(path) + "/" + method.toLowerCase() + "/responses/" + status;
+        JsonNode response = doc.at(pointer);
+        assertThat(response.isObject()).as(method + " " + path + " documents status " + status).isTrue();
+        if (response.has("$ref")) {
+            String ref = response.get("$ref").asText();
+            assertThat(ref).startsWith("#/");
+            pointer = ref.substring(1);
+        }
+        return pointer;
+    }
+
+    private void assertConforms(String method, String path, Reply r, Map<String, Set<Integer>> seen) {
+        String opName = method + " " + path;
+        seen.computeIfAbsent(opName, k -> new TreeSet<>()).add(r.status());
+        String responsePointer = responsePointer(method, path, r.status());
+        String mediaType = r.contentType().split(";")[0].trim();
+        JsonNode content = doc.at(responsePointer + "/content");
+        assertThat(content.has(mediaType)).as("%s %d: content type %s is documented (%s)", opName, r.status(),
+                mediaType, content).isTrue();
+        if (!doc.at(responsePointer + "/content/" + escape(mediaType)).has("schema")) {
+            return;
+        }
+        JsonSchema schema = schemas.getSchema(
+                SchemaLocation.of(DOC_IRI + "#" + responsePointer + "/content/" + escape(mediaType) + "/schema"),
+                config);
+        Set<ValidationMessage> errors = schema.validate(r.json());
+        assertThat(errors).as("%s against %s", r, responsePointer).isEmpty();
+    }
+
+    @Test
+    void real_responses_validate_against_the_documented_schema_of_their_operation_and_status() throws IOException {
+        String settings = "/v1/php/settings";
+        String verify = "/v1/php/verify";
+        Map<String, List<Reply>> calls = new LinkedHashMap<>();
+        add(calls, "GET /v1/openapi.yaml", api.get("/v1/openapi.yaml", null));
+        add(calls, "GET /v1/me", api.get("/v1/me", alice), api.get("/v1/me", aliceReadOnly), api.get("/v1/me", null));
+        add(calls, "GET /v1/php/versions", api.get("/v1/php/versions", alice), api.get("/v1/php/versions", null));
+        add(calls, "PUT " + settings,
+                api.put(settings + "?path=public_html/shop", alice, "{\"version\":\"8.3\"}"),
+                api.put(settings + "?path=public_html/shop/cart", alice, "{\"version\":\"7.4\",\"allowEol\":true}"),
+                api.put(settings + "?path=public_html/shop/cart", alice, "{\"version\":\"8.2-fpm\",\"dryRun\":true}"),
+                api.put(settings + "?path=public_html/shop", null, "{\"version\":\"8.3\"}"),
+                api.put(settings + "?path=public_html/shop", aliceReadOnly, "{\"version\":\"8.3\"}"),
+                api.put(settings + "?path=public_html/missing", alice, "{\"version\":\"8.3\"}"),
+                api.put(settings + "?path=public_html/broken", alice, "{\"version\":\"8.3\"}"),
+                api.put(settings + "?path=../etc", alice, "{\"version\":\"8.3\"}"),
+                api.put(settings + "?path=public_html/shop", alice, "{\"version\":\"7.4\"}"),
+                api.put(settings + "?path=public_html/shop", alice, "{\"version\":\"8.3\"," + " ".repeat(1 << 20) + "}"));
+        add(calls, "GET " + settings,
+                api.get(settings, alice),
+                api.get(settings + "?path=public_html/shop/cart&path=public_html/odd", alice),
+                api.get(settings + "?path=public_html&recursive=true", alice),
+                api.get(settings, null),
+                api.get(settings + "?path=public_html/missing", alice),
+                api.get(settings + "?path=/etc", alice));
+        add(calls, "DELETE " + settings,
+                api.delete(settings + "?path=public_html/shop/cart", alice),
+                api.delete(settings + "?path=public_html/shop&dryRun=true", alice),
+                api.delete(settings + "?path=public_html/shop", null),
+                api.delete(settings + "?path=public_html/shop", aliceReadOnly),
+                api.delete(settings + "?path=public_html/missing", alice),
+                api.delete(settings + "?path=public_html/broken", alice),
+                api.delete(settings + "?path=public_html/./shop", alice));
+        add(calls, "POST " + verify,
+                api.post(verify + "?path=public_html/shop", alice),
+                api.post(verify + "?path=public_html/shop", null),
+                api.post(verify + "?path=public_html/shop", aliceReadOnly),
+                api.post(verify + "?path=public_html/missing", alice),
+                api.post(verify + "?path=a//b", alice));
+
+        Map<String, Set<Integer>> seen = new TreeMap<>();
+        for (Map.Entry<String, List<Reply>> e : calls.entrySet()) {
+            String[] op = e.getKey().split(" ", 2);
+            for (Reply r : e.getValue()) {
+                assertConforms(op[0], op[1], r, seen);
+            }
+        }
+        assertThat(seen).as("every documented status of every operation was exercised")
+                .isEqualTo(documentedStatuses());
+        assertThat(calls.get("GET " + settings).get(1).json().get(1).path("problems").size())
+                .as("the unknown handler shows up as a problem").isEqualTo(1);
+    }
+
+    @Test
+    void the_validation_rejects_what_the_document_does_not_allow() {
+        JsonSchema me = schemas.getSchema(SchemaLocation.of(DOC_IRI + "#/components/schemas/Me"), config);
+        JsonNode valid = Json.mapper().valueToTree(new org.hostctl.api.Me("alice", "tok_abcdefgh", false, "/srv/a",
+                List.of(new Docroot("public_html", "https://a.example/")), "8.2"));
+        assertThat(me.validate(valid)).isEmpty();
+
+        ObjectNode extra = valid.deepCopy();
+        extra.put("token", "hct_x");
+        ObjectNode missing = valid.deepCopy();
+        missing.remove("tokenId");
+        ObjectNode wrongType = valid.deepCopy();
+        wrongType.put("readOnly", "no");
+        ObjectNode nestedExtra = valid.deepCopy();
+        ((ObjectNode) nestedExtra.get("docroots").get(0)).put("owner", "root");
+        for (JsonNode bad : List.of(extra, missing, wrongType, nestedExtra)) {
+            assertThat(me.validate(bad)).as(bad.toString()).isNotEmpty();
+        }
+        JsonSchema version = schemas.getSchema(SchemaLocation.of(DOC_IRI + "#/components/schemas/PhpVersion"), config);
+        ObjectNode v = Json.mapper().createObjectNode().put("version", "8.2").put("branch", "8.2")
+                .put("handler", "php82-cgi").put("type", "cgi").put("isDefault", true).put("endOfLife", false)
+                .put("released", "2022-12-08");
+        assertThat(version.validate(v)).isEmpty();
+        assertThat(version.validate(v.deepCopy().put("type", "proxy"))).as("enum").isNotEmpty();
+        assertThat(version.validate(v.deepCopy().put("released", "8 Dec 2022"))).as("date format").isNotEmpty();
+    }
+
+    private Map<String, Set<Integer>> documentedStatuses() {
+        Map<String, Set<Integer>> statuses = new TreeMap<>();
+        doc.path("paths").fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(m -> {
+            if (HTTP_METHODS.contains(m.getKey())) {
+                Set<Integer> s = new TreeSet<>();
+                m.getValue().path("responses").fieldNames().forEachRemaining(code -> s.add(Integer.parseInt(code)));
+                statuses.put(m.getKey().toUpperCase() + " " + p.getKey(), s);
+            }
+        }));
+        return statuses;
+    }
+
+    private static void add(Map<String, List<Reply>> calls, String op, Reply... replies) {
+        calls.computeIfAbsent(op, k -> new ArrayList<>()).addAll(List.of(replies));
+    }
+
+    /** Adds {@code additionalProperties: false} to every object schema with properties, recursively. */
+    private static void closeObjectSchemas(ObjectNode document) {
+        document.path("components").path("schemas").forEach(OpenApiContractTest::closeSchema);
+        List<JsonNode> contents = new ArrayList<>();
+        document.path("components").path("responses").forEach(r -> contents.add(r.path("content")));
+        document.path("paths").forEach(item -> item.forEach(op -> {
+            op.path("responses").forEach(r -> contents.add(r.path("content")));
+            contents.add(op.path("requestBody").path("content"));
+        }));
+        for (JsonNode content : contents) {
+            content.forEach(media -> closeSchema(media.path("schema")));
+        }
+    }
+
+    private static void closeSchema(JsonNode schema) {
+        if (!(schema instanceof ObjectNode o)) {
+            return;
+        }
+        if (o.has("properties") && !o.has("additionalProperties")) {
+            o.put("additionalProperties", false);
+        }
+        o.path("properties").forEach(OpenApiContractTest::closeSchema);
+        closeSchema(o.path("items"));
+        for (String combinator : List.of("allOf", "anyOf", "oneOf")) {
+            Iterator<JsonNode> it = o.path(combinator).elements();
+            it.forEachRemaining(OpenApiContractTest::closeSchema);
+        }
+    }
+}
