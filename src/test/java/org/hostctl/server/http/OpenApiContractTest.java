@@ -103,6 +103,7 @@ class OpenApiContractTest {
         hostd.addAccount("alice", aliceWeb, List.of(new Docroot("public_html", "http://127.0.0.1:9/")));
         alice = hostd.token("alice", false);
         aliceReadOnly = hostd.token("alice", true);
+        hostd.hostd().mailboxes().addDomain("alice", "example.com");
     }
 
     @AfterAll
@@ -207,7 +208,8 @@ class OpenApiContractTest {
     @Test
     void each_schema_has_exactly_its_records_components_with_matching_types() throws Exception {
         Set<String> requests = requestBodySchemas();
-        assertThat(requests).containsExactly("PhpSetRequest");
+        assertThat(requests).containsExactlyInAnyOrder("PhpSetRequest", "MailboxCreate", "PasswordChange",
+                "QuotaChange", "AliasChange", "Autoreply");
         int checked = 0;
         for (Class<?> record : apiRecords()) {
             JsonNode schema = doc.path("components").path("schemas").path(record.getSimpleName());
@@ -267,6 +269,9 @@ class OpenApiContractTest {
         } else if (c == LocalDate.class) {
             expected = "string";
             assertThat(property.path("format").asText()).as(where + " format").isEqualTo("date");
+        } else if (c == java.time.Instant.class) {
+            expected = "string";
+            assertThat(property.path("format").asText()).as(where + " format").isEqualTo("date-time");
         } else {
             throw new AssertionError(where + ": no JSON type known for " + c);
         }
@@ -302,6 +307,11 @@ class OpenApiContractTest {
         String opName = method + " " + path;
         seen.computeIfAbsent(opName, k -> new TreeSet<>()).add(r.status());
         String responsePointer = responsePointer(method, path, r.status());
+        if (r.status() == 204) {
+            assertThat(r.body()).as("%s 204 has no body", opName).isEmpty();
+            assertThat(doc.at(responsePointer).has("content")).as("%s 204 documents no content", opName).isFalse();
+            return;
+        }
         String mediaType = r.contentType().split(";")[0].trim();
         JsonNode content = doc.at(responsePointer + "/content");
         assertThat(content.has(mediaType)).as("%s %d: content type %s is documented (%s)", opName, r.status(),
@@ -357,6 +367,8 @@ class OpenApiContractTest {
                 api.post(verify + "?path=public_html/missing", alice),
                 api.post(verify + "?path=a//b", alice));
 
+        mailCalls(calls);
+
         Map<String, Set<Integer>> seen = new TreeMap<>();
         for (Map.Entry<String, List<Reply>> e : calls.entrySet()) {
             String[] op = e.getKey().split(" ", 2);
@@ -368,6 +380,85 @@ class OpenApiContractTest {
                 .isEqualTo(documentedStatuses());
         assertThat(calls.get("GET " + settings).get(1).json().get(1).path("problems").size())
                 .as("the unknown handler shows up as a problem").isEqualTo(1);
+    }
+
+    /** Success and every documented problem of the mail operations. */
+    private void mailCalls(Map<String, List<Reply>> calls) {
+        String pw = "{\"address\":\"%s\",\"password\":\"correct horse battery staple\"}";
+        String mb = "/v1/mailboxes";
+        add(calls, "POST " + mb,
+                api.send("POST", mb, alice, pw.formatted("ann@example.com")),
+                api.send("POST", mb, alice, "{\"address\":\"gen@example.com\",\"generatePassword\":true,"
+                        + "\"quotaBytes\":1048576,\"name\":\"Gen\"}"),
+                api.send("POST", mb, alice, pw.formatted("gone@example.com")),
+                api.send("POST", mb, null, pw.formatted("x@example.com")),
+                api.send("POST", mb, aliceReadOnly, pw.formatted("x@example.com")),
+                api.send("POST", mb, alice, pw.formatted("x@elsewhere.example")),
+                api.send("POST", mb, alice, pw.formatted("ann@example.com")),
+                api.send("POST", mb, alice, "{\"address\":\"weak@example.com\",\"password\":\"password1\"}"));
+        String ann = mb + "/ann@example.com";
+        String gone = mb + "/gone@example.com";
+        String nobody = mb + "/nobody@example.com";
+        add(calls, "DELETE " + mb + "/{address}",
+                api.delete(gone, alice), api.delete(gone, null), api.delete(gone, aliceReadOnly),
+                api.delete(nobody, alice));
+        add(calls, "GET " + mb, api.get(mb, alice), api.get(mb + "?domain=example.com", alice), api.get(mb, null),
+                api.get(mb + "?domain=elsewhere.example", alice));
+        add(calls, "GET " + mb + "/{address}", api.get(ann, alice), api.get(gone, alice), api.get(ann, null),
+                api.get(nobody, alice));
+        String newPw = "{\"password\":\"another long passphrase 7\"}";
+        add(calls, "PUT " + mb + "/{address}/password",
+                api.put(ann + "/password", alice, newPw), api.put(ann + "/password", alice, "{\"generate\":true}"),
+                api.put(ann + "/password", null, newPw), api.put(ann + "/password", aliceReadOnly, newPw),
+                api.put(nobody + "/password", alice, newPw), api.put(gone + "/password", alice, newPw),
+                api.put(ann + "/password", alice, "{\"password\":\"short\"}"));
+        add(calls, "PUT " + mb + "/{address}/quota",
+                api.put(ann + "/quota", alice, "{\"quotaBytes\":0}"), api.put(ann + "/quota", null, "{\"quotaBytes\":1}"),
+                api.put(ann + "/quota", aliceReadOnly, "{\"quotaBytes\":1}"),
+                api.put(nobody + "/quota", alice, "{\"quotaBytes\":1}"),
+                api.put(gone + "/quota", alice, "{\"quotaBytes\":1}"),
+                api.put(ann + "/quota", alice, "{\"quotaBytes\":-1}"));
+        for (String action : List.of("disable", "enable")) {
+            add(calls, "POST " + mb + "/{address}/" + action,
+                    api.send("POST", ann + "/" + action, alice, null), api.send("POST", ann + "/" + action, null, null),
+                    api.send("POST", ann + "/" + action, aliceReadOnly, null),
+                    api.send("POST", nobody + "/" + action, alice, null),
+                    api.send("POST", gone + "/" + action, alice, null));
+        }
+        String auto = "{\"address\":\"ann@example.com\",\"enabled\":true,\"subject\":\"Away\",\"body\":\"Back soon.\","
+                + "\"startDate\":\"2026-12-01\",\"endDate\":\"2026-12-24\",\"intervalDays\":2}";
+        add(calls, "PUT " + mb + "/{address}/autoreply",
+                api.put(ann + "/autoreply", alice, auto), api.put(ann + "/autoreply", null, auto),
+                api.put(ann + "/autoreply", aliceReadOnly, auto), api.put(nobody + "/autoreply", alice, auto),
+                api.put(gone + "/autoreply", alice, auto),
+                api.put(ann + "/autoreply", alice, auto.replace("\"intervalDays\":2", "\"intervalDays\":0")));
+        add(calls, "GET " + mb + "/{address}/autoreply", api.get(ann + "/autoreply", alice),
+                api.get(ann + "/autoreply", null), api.get(nobody + "/autoreply", alice));
+        add(calls, "DELETE " + mb + "/{address}/autoreply", api.delete(ann + "/autoreply", alice),
+                api.delete(ann + "/autoreply", null), api.delete(ann + "/autoreply", aliceReadOnly),
+                api.delete(nobody + "/autoreply", alice));
+        add(calls, "POST " + mb + "/{address}/restore",
+                api.send("POST", gone + "/restore", alice, null), api.send("POST", gone + "/restore", null, null),
+                api.send("POST", gone + "/restore", aliceReadOnly, null),
+                api.send("POST", nobody + "/restore", alice, null));
+        String al = "/v1/aliases";
+        String dests = "{\"destinations\":[\"ann@example.com\",\"ext@other.example\"]}";
+        add(calls, "POST " + al + "/{source}",
+                api.send("POST", al + "/info@example.com", alice, dests),
+                api.send("POST", al + "/sales@example.com", alice, "{\"destinations\":[\"info@example.com\"]}"),
+                api.send("POST", al + "/info@example.com", null, dests),
+                api.send("POST", al + "/info@example.com", aliceReadOnly, dests),
+                api.send("POST", al + "/info@elsewhere.example", alice, dests),
+                api.send("POST", al + "/info@example.com", alice, "{\"destinations\":[\"sales@example.com\"]}"),
+                api.send("POST", al + "/info@example.com", alice, "{\"destinations\":[\"not an address\"]}"));
+        add(calls, "GET " + al, api.get(al, alice), api.get(al, null), api.get(al + "?domain=elsewhere.example", alice));
+        add(calls, "GET " + al + "/{source}", api.get(al + "/info@example.com", alice),
+                api.get(al + "/info@example.com", null), api.get(al + "/none@example.com", alice));
+        add(calls, "DELETE " + al + "/{source}",
+                api.delete(al + "/info@example.com?destination=ext@other.example", alice),
+                api.delete(al + "/sales@example.com", null), api.delete(al + "/sales@example.com", aliceReadOnly),
+                api.delete(al + "/none@example.com", alice));
+        add(calls, "GET /v1/domains", api.get("/v1/domains", alice), api.get("/v1/domains", null));
     }
 
     @Test
