@@ -29,6 +29,11 @@ public final class RawApi {
         this.baseUrl = baseUrl;
     }
 
+    /** A route path with each {@code {param}} replaced by a sample value, e.g. an address. */
+    public static String concrete(String routePath) {
+        return routePath.replaceAll("\\{[^/]+}", "someone@example.com");
+    }
+
     /** One query parameter, percent-encoded exactly once (UTF-8). */
     public static String query(String name, String value) {
         return "?" + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
