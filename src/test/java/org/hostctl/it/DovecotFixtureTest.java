@@ -243,6 +243,15 @@ class DovecotFixtureTest {
     }
 
     @Test
+    void doveadm_iterates_only_active_not_deleted_mailboxes() {
+        DovecotFixture.ToolResult users = dovecot.doveadm("user", "*");
+        assertThat(users.ok()).as(users.toString()).isTrue();
+        assertThat(users.stdout().lines().toList())
+                .contains("alice@example.com", "bob@example.com", "frank@example.com")
+                .doesNotContain("carol@example.com", "dave@example.com");
+    }
+
+    @Test
     void the_master_user_logs_in_to_imap_as_a_mailbox_but_not_for_smtp() throws Exception {
         assertLogins(dovecot,
                 new Login("alice@example.com*hostd-master", MASTER_PASSWORD, true),
