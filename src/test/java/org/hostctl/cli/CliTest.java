@@ -89,17 +89,6 @@ class CliTest {
         assertThat(lazy("-o", "php", "show").getSubcommands().keySet()).containsExactly(all);
     }
 
-    @Test
-    void root_help_lists_every_command_and_the_exit_codes() {
-        StringWriter out = new StringWriter();
-        CommandLine cmd = Cli.forArgs(CONTEXT, new PrintWriter(out), new PrintWriter(new StringWriter()), "--help");
-        assertThat(cmd.execute("--help")).isZero();
-        assertThat(out.toString())
-                .contains("  auth ", "  php ", "  api ", "  completion ")
-                .contains("Exit codes:")
-                .contains("  0   Success.", "  6   Unavailable: cannot connect, timeout, or the service is down.");
-    }
-
     private static String names(ParseResult r) {
         StringBuilder b = new StringBuilder();
         for (ParseResult p = r; p != null; p = p.subcommand()) {
