@@ -65,7 +65,7 @@ public final class Hostctl {
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), interactive,
                 prompt -> answer == null ? null : answer.toCharArray(),
                 (url, token, trace) -> new HttpHostApi(url, token, "hostctl/test", trace));
-        int code = Cli.build(ctx, o, e).execute(args);
+        int code = Cli.forArgs(ctx, o, e, args).execute(args);
         o.flush();
         e.flush();
         return new HostctlRun(code, out.toString(), err.toString());
