@@ -2,16 +2,74 @@ package org.hostctl.cli;
 
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.hostctl.cli.cmd.ApiCommand;
+import org.hostctl.cli.cmd.CompletionCommand;
 import org.hostctl.cli.cmd.HostctlCommand;
+import org.hostctl.cli.cmd.auth.AuthCommand;
+import org.hostctl.cli.cmd.mail.AliasCommand;
+import org.hostctl.cli.cmd.mail.AutoreplyCommand;
+import org.hostctl.cli.cmd.mail.DomainCommand;
+import org.hostctl.cli.cmd.mail.MailboxCommand;
+import org.hostctl.cli.cmd.php.PhpCommand;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** Builds the configured command line, for {@link Main} and for tests. */
+/**
+ * Builds the configured command line, for {@link Main} and for tests.
+ *
+ * <p>picocli builds the spec of every annotated command up front, which costs most of hostctl's start-up.
+ * {@link #build} makes the whole tree (tests, help, docs, completion); {@link #forArgs} makes only the
+ * command group a command line names, which parses and runs that command line the same way.
+ */
 public final class Cli {
+    /** The root's subcommands, in the order {@code hostctl --help} lists them. */
+    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("auth", AuthCommand.class);
+        COMMANDS.put("php", PhpCommand.class);
+        COMMANDS.put("domain", DomainCommand.class);
+        COMMANDS.put("mailbox", MailboxCommand.class);
+        COMMANDS.put("alias", AliasCommand.class);
+        COMMANDS.put("autoreply", AutoreplyCommand.class);
+        COMMANDS.put("api", ApiCommand.class);
+        COMMANDS.put("completion", CompletionCommand.class);
+    }
+
+    /** Commands that need the whole tree even when named: completion scripts cover every command. */
+    private static final Set<String> NEED_WHOLE_TREE = Set.of("completion");
+
     private Cli() {}
 
-    /** The hostctl command tree wired to {@code context}, printing to {@code out} and {@code err}. */
+    /** The whole hostctl command tree wired to {@code context}, printing to {@code out} and {@code err}. */
     public static CommandLine build(CliContext context, PrintWriter out, PrintWriter err) {
-        CommandLine cmd = new CommandLine(new HostctlCommand(), new Factory(context));
+        return tree(context, out, err, null);
+    }
+
+    /**
+     * A command tree that runs {@code args} like {@link #build} does: only the subcommand group the
+     * arguments name, or the whole tree when they name none (root help, usage errors).
+     */
+    public static CommandLine forArgs(CliContext context, PrintWriter out, PrintWriter err, String... args) {
+        return tree(context, out, err, args);
+    }
+
+    private static CommandLine tree(CliContext context, PrintWriter out, PrintWriter err, String[] args) {
+        Factory factory = new Factory(context);
+        CommandLine cmd = new CommandLine(new HostctlCommand(), factory);
+        String only = args == null ? null : commandNamed(cmd.getCommandSpec(), args);
+        if (only != null && NEED_WHOLE_TREE.contains(only)) {
+            only = null;
+        }
+        for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
+            if (only == null || only.equals(c.getKey())) {
+                cmd.addSubcommand(c.getKey(), new CommandLine(c.getValue(), factory));
+            }
+        }
         CliExceptionHandler handler = new CliExceptionHandler();
         cmd.setOut(out);
         cmd.setErr(err);
@@ -20,6 +78,55 @@ public final class Cli {
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setUsageHelpAutoWidth(true);
         return cmd;
+    }
+
+    /**
+     * The subcommand {@code args} name after the root's options ({@code hostctl -o json php show} names
+     * {@code php}), or null when they name none or contain something the root does not know.
+     */
+    static String commandNamed(CommandSpec root, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return null;
+            }
+            if (!a.startsWith("-") || a.equals("-")) {
+                return COMMANDS.containsKey(a) ? a : null;
+            }
+            if (a.startsWith("--")) {
+                int eq = a.indexOf('=');
+                OptionSpec o = root.findOption(eq < 0 ? a : a.substring(0, eq));
+                if (o == null) {
+                    return null;
+                }
+                if (takesValue(o) && COMMANDS.containsKey(eq < 0 ? valueAt(args, ++i) : a.substring(eq + 1))) {
+                    return null; // picocli refuses a command name as an option's value: let it say so
+                }
+                continue;
+            }
+            for (int j = 1; j < a.length(); j++) { // a cluster of short options: -vy, -vo json, -ojson
+                OptionSpec o = root.findOption(a.charAt(j));
+                if (o == null) {
+                    return null;
+                }
+                if (takesValue(o)) {
+                    String value = j == a.length() - 1 ? valueAt(args, ++i) : a.substring(j + 1).replaceFirst("^=", "");
+                    if (COMMANDS.containsKey(value)) {
+                        return null;
+                    }
+                    break;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String valueAt(String[] args, int i) {
+        return i < args.length ? args[i] : "";
+    }
+
+    private static boolean takesValue(OptionSpec o) {
+        return o.arity().max() > 0;
     }
 
     /** Creates commands, handing them the context when their constructor takes it. */

@@ -15,7 +15,7 @@ public final class Main {
             out.flush();
             System.exit(ExitCodes.OK);
         }
-        int code = Cli.build(CliContext.system(), out, err).execute(args);
+        int code = Cli.forArgs(CliContext.system(), out, err, args).execute(args);
         out.flush();
         err.flush();
         System.exit(code);

@@ -26,6 +26,7 @@ import org.hostctl.api.PhpSetting;
 import org.hostctl.api.PhpVerification;
 import org.hostctl.api.PhpVersion;
 import org.hostctl.api.Problem;
+import okhttp3.ConnectionSpec;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -67,6 +68,10 @@ public final class HttpHostApi implements HostApi {
                     }
                     return chain.proceed(r.build());
                 });
+        if (!parsed.isHttps()) {
+            // plain HTTP (hostd on the same host): no TLS, so OkHttp does not load the JDK's trust store
+            b.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+        }
         if (trace != null) {
             b.addNetworkInterceptor(new TraceInterceptor(trace));
         }

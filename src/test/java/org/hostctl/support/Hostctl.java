@@ -66,7 +66,7 @@ public final class Hostctl {
                 prompt -> answer == null ? null : answer.toCharArray(),
                 prompt -> answer,
                 (url, token, trace) -> new HttpHostApi(url, token, "hostctl/test", trace));
-        int code = Cli.build(ctx, o, e).execute(args);
+        int code = Cli.forArgs(ctx, o, e, args).execute(args);
         o.flush();
         e.flush();
         return new HostctlRun(code, out.toString(), err.toString());

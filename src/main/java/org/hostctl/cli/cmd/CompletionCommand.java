@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
             "Examples:",
             "  source <(hostctl completion bash)                       # this bash session",
             "  hostctl completion bash > /etc/bash_completion.d/hostctl",
-            "  hostctl completion zsh > \"${fpath[1]}/_hostctl\""})
+            "  echo 'source <(hostctl completion zsh)' >> ~/.zshrc      # after compinit"})
 public final class CompletionCommand extends BaseCommand {
     /** Shells with a completion script. */
     public enum Shell { bash, zsh }
@@ -38,9 +38,8 @@ public final class CompletionCommand extends BaseCommand {
         if (shell == Shell.bash) {
             return bash;
         }
-        return "#compdef hostctl\n"
-                + "# zsh completion for hostctl (the bash script through bashcompinit)\n"
-                + "autoload -U +X compinit && compinit\n"
+        return "# zsh completion for hostctl: the bash script through zsh's bashcompinit.\n"
+                + "# Source it from ~/.zshrc after compinit: source <(hostctl completion zsh)\n"
                 + "autoload -U +X bashcompinit && bashcompinit\n"
                 + bash;
     }

@@ -1,11 +1,5 @@
 package org.hostctl.cli.cmd;
 
-import org.hostctl.cli.cmd.auth.AuthCommand;
-import org.hostctl.cli.cmd.mail.AliasCommand;
-import org.hostctl.cli.cmd.mail.AutoreplyCommand;
-import org.hostctl.cli.cmd.mail.DomainCommand;
-import org.hostctl.cli.cmd.mail.MailboxCommand;
-import org.hostctl.cli.cmd.php.PhpCommand;
 import org.hostctl.cli.output.Format;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,14 +8,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The root command; holds the global options every command inherits. */
+/**
+ * The root command; holds the global options every command inherits. Its subcommands are registered by
+ * {@link org.hostctl.cli.Cli}, which builds only the group a command line names.
+ */
 @Command(name = "hostctl",
         versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Run your web hosting from the command line: PHP versions per directory, mailboxes, aliases.",
-        subcommands = {AuthCommand.class, PhpCommand.class, DomainCommand.class, MailboxCommand.class,
-                AliasCommand.class, AutoreplyCommand.class, ApiCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",

@@ -1,0 +1,104 @@
+package org.hostctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.hostctl.cli.cmd.HostctlCommand;
+import org.hostctl.cli.output.Format;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/** {@link Cli#forArgs} builds only the command group a command line names, and parses it like the whole tree. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class CliTest {
+    private static final CliContext CONTEXT = new CliContext(Map.of(), Path.of("/"),
+            new ByteArrayInputStream(new byte[0]), false, prompt -> null, prompt -> null, (url, token, trace) -> {
+                throw new AssertionError("no API in parse tests");
+            });
+
+    private static CommandLine lazy(String... args) {
+        return Cli.forArgs(CONTEXT, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args);
+    }
+
+    private static CommandLine whole() {
+        return Cli.build(CONTEXT, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    }
+
+    static Stream<Arguments> commandLines() {
+        return Stream.of(
+                Arguments.of("php", new String[] {"php", "show"}),
+                Arguments.of("php", new String[] {"-o", "json", "php", "show", "public_html"}),
+                Arguments.of("php", new String[] {"--output=yaml", "php", "versions"}),
+                Arguments.of("php", new String[] {"-ojson", "php", "show"}),
+                Arguments.of("php", new String[] {"-vo", "json", "php", "show"}),
+                Arguments.of("php", new String[] {"-vy", "--api-url", "http://x", "--profile", "p", "php", "unset", "a"}),
+                Arguments.of("php", new String[] {"--jq", ".[]", "--no-headers", "php", "show"}),
+                Arguments.of("auth", new String[] {"--profile=work", "auth", "status"}),
+                Arguments.of("api", new String[] {"api", "GET", "/v1/me"}),
+                Arguments.of("php", new String[] {"php", "--help"}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("commandLines")
+    void a_command_line_naming_a_group_builds_only_that_group(String group, String[] args) {
+        assertThat(lazy(args).getSubcommands().keySet()).containsExactly(group);
+    }
+
+    @ParameterizedTest
+    @MethodSource("commandLines")
+    void the_lazy_tree_parses_like_the_whole_tree(String group, String[] args) {
+        ParseResult lazy = lazy(args).parseArgs(args);
+        ParseResult whole = whole().parseArgs(args);
+        assertThat(names(lazy)).isEqualTo(names(whole));
+        assertThat(options(lazy)).isEqualTo(options(whole));
+    }
+
+    @Test
+    void inherited_options_given_after_the_subcommand_reach_the_root() {
+        CommandLine cmd = lazy("php", "show", "-o", "json", "--api-url", "http://h:1");
+        cmd.parseArgs("php", "show", "-o", "json", "--api-url", "http://h:1");
+        HostctlCommand root = cmd.getCommand();
+        assertThat(root.options().output()).isEqualTo(Format.json);
+        assertThat(root.options().apiUrl()).isEqualTo("http://h:1");
+    }
+
+    @Test
+    void root_help_an_unknown_command_options_only_and_completion_build_the_whole_tree() {
+        String[] all = {"auth", "php", "api", "completion"};
+        assertThat(lazy("--help").getSubcommands().keySet()).containsExactly(all);
+        assertThat(lazy().getSubcommands().keySet()).containsExactly(all);
+        assertThat(lazy("phpp", "show").getSubcommands().keySet()).containsExactly(all);
+        assertThat(lazy("--bogus", "php").getSubcommands().keySet()).containsExactly(all);
+        assertThat(lazy("-o", "json").getSubcommands().keySet()).containsExactly(all);
+        assertThat(lazy("--", "php").getSubcommands().keySet()).containsExactly(all);
+        assertThat(lazy("completion", "bash").getSubcommands().keySet()).containsExactly(all);
+        // picocli refuses a command name as an option value; the whole tree makes it say so
+        assertThat(lazy("--profile", "php", "auth", "status").getSubcommands().keySet()).containsExactly(all);
+        assertThat(lazy("--profile=php", "auth", "status").getSubcommands().keySet()).containsExactly(all);
+        assertThat(lazy("-o", "php", "show").getSubcommands().keySet()).containsExactly(all);
+    }
+
+    private static String names(ParseResult r) {
+        StringBuilder b = new StringBuilder();
+        for (ParseResult p = r; p != null; p = p.subcommand()) {
+            b.append(p.commandSpec().qualifiedName()).append('|');
+        }
+        return b.toString();
+    }
+
+    private static String options(ParseResult r) {
+        HostctlCommand root = (HostctlCommand) r.commandSpec().userObject();
+        return root.options().toString();
+    }
+}

@@ -1,0 +1,121 @@
+package org.hostctl.cli.docs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes roff source with man(7) macros; escapes text so that every character prints as itself. */
+final class Roff {
+    private final StringBuilder out = new StringBuilder();
+
+    /**
+     * {@code s} escaped for roff text: backslash, and hyphen, apostrophe, grave and tilde, which groff
+     * would otherwise print as typographic characters (breaking copy and paste of options and commands).
+     */
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\e");
+                case '-' -> b.append("\\-");
+                case '\'' -> b.append("\\(aq");
+                case '`' -> b.append("\\(ga");
+                case '~' -> b.append("\\(ti");
+                case '^' -> b.append("\\(ha");
+                default -> {
+                    if (c < ' ' && c != '\t') {
+                        throw new IllegalArgumentException("control character in man page text: " + (int) c);
+                    }
+                    b.append(c);
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    static String bold(String s) {
+        return "\\fB" + escape(s) + "\\fR";
+    }
+
+    static String italic(String s) {
+        return "\\fI" + escape(s) + "\\fR";
+    }
+
+    /** {@code .\" text}. */
+    void comment(String text) {
+        out.append(".\\\" ").append(text).append('\n');
+    }
+
+    /** {@code .NAME "arg" ...}; arguments are escaped and quoted. */
+    void macro(String name, String... args) {
+        out.append('.').append(name);
+        for (String a : args) {
+            out.append(" \"").append(escape(a).replace("\"", "\\(dq")).append('"');
+        }
+        out.append('\n');
+    }
+
+    /** A request as given, e.g. {@code ad l}. */
+    void request(String request) {
+        out.append('.').append(request).append('\n');
+    }
+
+    void section(String title) {
+        macro("SH", title);
+    }
+
+    /** A text line, escaped. */
+    void text(String line) {
+        raw(escape(line));
+    }
+
+    /** Lines already in roff; a line starting with a control character is protected. */
+    void raw(String lines) {
+        for (String line : lines.split("\n", -1)) {
+            if (line.startsWith(".") || line.startsWith("'")) {
+                out.append("\\&");
+            }
+            out.append(line).append('\n');
+        }
+    }
+
+    /**
+     * Help text as paragraphs: free lines are filled, a blank line starts a new paragraph, lines indented
+     * by two or more spaces are kept as they are.
+     */
+    void paragraphs(List<String> lines) {
+        List<String> block = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                if (i + 1 < lines.size()) {
+                    out.append(".PP\n");
+                }
+                continue;
+            }
+            if (line.startsWith("  ")) {
+                block.add(line.substring(2));
+                if (i + 1 == lines.size() || !lines.get(i + 1).startsWith("  ")) {
+                    preformatted(block);
+                    block.clear();
+                }
+                continue;
+            }
+            text(line.strip());
+        }
+    }
+
+    /** Lines shown as they are, indented: {@code .RS}, {@code .nf} ... {@code .fi}, {@code .RE}. */
+    void preformatted(List<String> lines) {
+        out.append(".RS 4\n.nf\n");
+        for (String line : lines) {
+            text(line);
+        }
+        out.append(".fi\n.RE\n");
+    }
+
+    @Override
+    public String toString() {
+        return out.toString();
+    }
+}
