@@ -156,6 +156,10 @@ function _complete_hostctl() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} auth" ];    then _picocli_hostctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} php" ];    then _picocli_hostctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} domain" ];    then _picocli_hostctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox" ];    then _picocli_hostctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} alias" ];    then _picocli_hostctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} autoreply" ];    then _picocli_hostctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} api" ];    then _picocli_hostctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_hostctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} auth login" ];    then _picocli_hostctl_auth; return $?; fi
@@ -166,31 +170,87 @@ function _complete_hostctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} php set" ];    then _picocli_hostctl_php; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} php unset" ];    then _picocli_hostctl_php; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} php verify" ];    then _picocli_hostctl_php; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} domain list" ];    then _picocli_hostctl_domain; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox list" ];    then _picocli_hostctl_mailbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox show" ];    then _picocli_hostctl_mailbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox create" ];    then _picocli_hostctl_mailbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox passwd" ];    then _picocli_hostctl_mailbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox quota" ];    then _picocli_hostctl_mailbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox disable" ];    then _picocli_hostctl_mailbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox enable" ];    then _picocli_hostctl_mailbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox delete" ];    then _picocli_hostctl_mailbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox restore" ];    then _picocli_hostctl_mailbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} alias list" ];    then _picocli_hostctl_alias; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} alias add" ];    then _picocli_hostctl_alias; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} alias remove" ];    then _picocli_hostctl_alias; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} autoreply show" ];    then _picocli_hostctl_autoreply; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} autoreply set" ];    then _picocli_hostctl_autoreply; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} autoreply off" ];    then _picocli_hostctl_autoreply; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(auth)
   local cmds1=(php)
-  local cmds2=(api)
-  local cmds3=(completion)
-  local cmds4=(auth login)
-  local cmds5=(auth status)
-  local cmds6=(auth logout)
-  local cmds7=(php versions)
-  local cmds8=(php show)
-  local cmds9=(php set)
-  local cmds10=(php unset)
-  local cmds11=(php verify)
+  local cmds2=(domain)
+  local cmds3=(mailbox)
+  local cmds4=(alias)
+  local cmds5=(autoreply)
+  local cmds6=(api)
+  local cmds7=(completion)
+  local cmds8=(auth login)
+  local cmds9=(auth status)
+  local cmds10=(auth logout)
+  local cmds11=(php versions)
+  local cmds12=(php show)
+  local cmds13=(php set)
+  local cmds14=(php unset)
+  local cmds15=(php verify)
+  local cmds16=(domain list)
+  local cmds17=(mailbox list)
+  local cmds18=(mailbox show)
+  local cmds19=(mailbox create)
+  local cmds20=(mailbox passwd)
+  local cmds21=(mailbox quota)
+  local cmds22=(mailbox disable)
+  local cmds23=(mailbox enable)
+  local cmds24=(mailbox delete)
+  local cmds25=(mailbox restore)
+  local cmds26=(alias list)
+  local cmds27=(alias add)
+  local cmds28=(alias remove)
+  local cmds29=(autoreply show)
+  local cmds30=(autoreply set)
+  local cmds31=(autoreply off)
 
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_hostctl_php_verify; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_hostctl_php_unset; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_hostctl_php_set; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_hostctl_php_show; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_hostctl_php_versions; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_hostctl_auth_logout; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_hostctl_auth_status; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_hostctl_auth_login; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_hostctl_completion; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_hostctl_api; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_hostctl_autoreply_off; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_hostctl_autoreply_set; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_hostctl_autoreply_show; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_hostctl_alias_remove; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_hostctl_alias_add; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_hostctl_alias_list; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_hostctl_mailbox_restore; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_hostctl_mailbox_delete; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_hostctl_mailbox_enable; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_hostctl_mailbox_disable; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_hostctl_mailbox_quota; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_hostctl_mailbox_passwd; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_hostctl_mailbox_create; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_hostctl_mailbox_show; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_hostctl_mailbox_list; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_hostctl_domain_list; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_hostctl_php_verify; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_hostctl_php_unset; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_hostctl_php_set; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_hostctl_php_show; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_hostctl_php_versions; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_hostctl_auth_logout; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_hostctl_auth_status; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_hostctl_auth_login; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_hostctl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_hostctl_api; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_hostctl_autoreply; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_hostctl_alias; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_hostctl_mailbox; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_hostctl_domain; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_hostctl_php; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_hostctl_auth; return $?; fi
 
@@ -204,7 +264,7 @@ function _picocli_hostctl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="auth php api completion"
+  local commands="auth php domain mailbox alias autoreply api completion"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
   local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -283,6 +343,162 @@ function _picocli_hostctl_php() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="versions show set unset verify"
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `domain` subcommand.
+function _picocli_hostctl_domain() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list"
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `mailbox` subcommand.
+function _picocli_hostctl_mailbox() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list show create passwd quota disable enable delete restore"
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `alias` subcommand.
+function _picocli_hostctl_alias() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list add remove"
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `autoreply` subcommand.
+function _picocli_hostctl_autoreply() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="show set off"
   local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
   local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -677,6 +893,663 @@ function _picocli_hostctl_php_unset() {
 
 # Generates completions for the options and subcommands of the `verify` subcommand.
 function _picocli_hostctl_php_verify() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_hostctl_domain_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_hostctl_mailbox_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `show` subcommand.
+function _picocli_hostctl_mailbox_show() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `create` subcommand.
+function _picocli_hostctl_mailbox_create() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--password-stdin' '--generate' '-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--quota' '--name' '--password-file' '--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--quota')
+      return
+      ;;
+    '--name')
+      return
+      ;;
+    '--password-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `passwd` subcommand.
+function _picocli_hostctl_mailbox_passwd() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--password-stdin' '--generate' '-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--password-file' '--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--password-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `quota` subcommand.
+function _picocli_hostctl_mailbox_quota() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `disable` subcommand.
+function _picocli_hostctl_mailbox_disable() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `enable` subcommand.
+function _picocli_hostctl_mailbox_enable() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `delete` subcommand.
+function _picocli_hostctl_mailbox_delete() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `restore` subcommand.
+function _picocli_hostctl_mailbox_restore() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_hostctl_alias_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `add` subcommand.
+function _picocli_hostctl_alias_add() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `remove` subcommand.
+function _picocli_hostctl_alias_remove() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `show` subcommand.
+function _picocli_hostctl_autoreply_show() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `set` subcommand.
+function _picocli_hostctl_autoreply_set() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--subject' '--text-file' '--from' '--until' '--every' '--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--subject')
+      return
+      ;;
+    '--text-file')
+      return
+      ;;
+    '--from')
+      return
+      ;;
+    '--until')
+      return
+      ;;
+    '--every')
+      return
+      ;;
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `off` subcommand.
+function _picocli_hostctl_autoreply_off() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}

@@ -70,7 +70,8 @@ class DocsDriftTest {
     }
 
     private static CommandLine wholeTree() {
-        return Cli.build(new CliContext(Map.of(), Path.of("/"), System.in, false, p -> null, (u, t, w) -> null),
+        return Cli.build(new CliContext(Map.of(), Path.of("/"), System.in, false, p -> null, p -> null,
+                (u, t, w) -> null),
                 new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter()));
     }
 }
