@@ -75,7 +75,7 @@ class CliTest {
 
     @Test
     void root_help_an_unknown_command_options_only_and_completion_build_the_whole_tree() {
-        String[] all = {"auth", "php", "api", "completion"};
+        String[] all = {"auth", "php", "domain", "mailbox", "alias", "autoreply", "api", "completion"};
         assertThat(lazy("--help").getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy().getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy("phpp", "show").getSubcommands().keySet()).containsExactly(all);
