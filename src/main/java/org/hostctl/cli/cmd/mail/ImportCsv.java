@@ -1,10 +1,10 @@
 package org.hostctl.cli.cmd.mail;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -41,27 +41,43 @@ final class ImportCsv {
                 .build();
         List<ImportRow> rows = new ArrayList<>();
         int line = 1;
-        try (MappingIterator<String[]> it = mapper.readerFor(String[].class).with(CsvSchema.emptySchema())
-                .readValues(in)) {
-            if (!it.hasNextValue()) {
+        try (JsonParser parser = mapper.getFactory().createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY || parser.nextToken() != JsonToken.START_ARRAY) {
                 throw HostctlException.usage(source + " is empty; its first line must name the columns, e.g. "
                         + String.join(",", COLUMNS));
             }
-            Map<String, Integer> columns = header(it.nextValue(), source);
+            Map<String, Integer> columns = header(cells(parser), source);
             Map<String, Integer> firstLine = new HashMap<>();
-            while (it.hasNextValue()) {
-                line = it.getParser().currentTokenLocation().getLineNr();
-                rows.add(row(line, it.nextValue(), columns, firstLine));
+            while (parser.nextToken() == JsonToken.START_ARRAY) {
+                List<String> cells = new ArrayList<>();
+                line = 0;
+                while (parser.nextToken() == JsonToken.VALUE_STRING) {
+                    if (line == 0) {
+                        line = parser.currentTokenLocation().getLineNr(); // where the row starts
+                    }
+                    cells.add(parser.getText());
+                }
+                rows.add(row(line, cells.toArray(String[]::new), columns, firstLine));
             }
         } catch (CharacterCodingException e) {
             throw HostctlException.usage(source + " is not UTF-8 text");
         } catch (JsonProcessingException e) {
-            int at = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation().getLineNr() : line;
+            int at = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? e.getLocation().getLineNr()
+                    : Math.max(line, 1);
             throw HostctlException.usage(source + " line " + at + ": not valid CSV: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw HostctlException.usage("cannot read " + source + ": " + e.getMessage());
         }
         return rows;
+    }
+
+    /** The cells of the row whose START_ARRAY {@code parser} is on. */
+    private static String[] cells(JsonParser parser) throws IOException {
+        List<String> cells = new ArrayList<>();
+        while (parser.nextToken() == JsonToken.VALUE_STRING) {
+            cells.add(parser.getText());
+        }
+        return cells.toArray(String[]::new);
     }
 
     /** Column name to index; unknown, duplicate or missing columns are a usage error. */
