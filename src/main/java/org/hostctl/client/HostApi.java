@@ -56,6 +56,9 @@ public interface HostApi {
     /** {@code PUT /v1/mailboxes/{address}/quota}. */
     Mailbox setQuota(String address, long quotaBytes);
 
+    /** {@code PUT /v1/mailboxes/{address}/name}: null removes the display name. */
+    Mailbox setName(String address, String name);
+
     /** {@code POST /v1/mailboxes/{address}/disable|enable|restore}. */
     Mailbox mailboxAction(String address, String action);
 

@@ -18,6 +18,7 @@ import org.hostctl.api.Mailbox;
 import org.hostctl.api.MailboxCreate;
 import org.hostctl.api.MailboxCreated;
 import org.hostctl.api.Me;
+import org.hostctl.api.NameChange;
 import org.hostctl.api.PasswordChange;
 import org.hostctl.api.QuotaChange;
 import org.hostctl.api.PhpChange;
@@ -162,6 +163,12 @@ public final class HttpHostApi implements HostApi {
     public Mailbox setQuota(String address, long quotaBytes) {
         return send(new Request.Builder().url(mailboxUrl(address).addPathSegment("quota").build())
                 .put(json(new QuotaChange(quotaBytes))).build(), type(Mailbox.class));
+    }
+
+    @Override
+    public Mailbox setName(String address, String name) {
+        return send(new Request.Builder().url(mailboxUrl(address).addPathSegment("name").build())
+                .put(json(new NameChange(name))).build(), type(Mailbox.class));
     }
 
     @Override

@@ -18,25 +18,33 @@ final class TraceInterceptor implements Interceptor {
     public Response intercept(Chain chain) throws IOException {
         Request req = chain.request();
         long start = System.nanoTime();
-        out.println("> " + req.method() + " " + req.url());
+        StringBuilder b = new StringBuilder("> " + req.method() + " " + req.url() + "\n");
         for (String name : req.headers().names()) {
             String value = name.equalsIgnoreCase("Authorization") ? redact(req.header(name)) : req.header(name);
-            out.println("> " + name + ": " + value);
+            b.append("> ").append(name).append(": ").append(value).append('\n');
         }
-        out.flush();
+        print(b);
         try {
             Response resp = chain.proceed(req);
             long ms = (System.nanoTime() - start) / 1_000_000;
-            out.println("< " + resp.code() + " " + resp.message() + " (" + ms + " ms)");
+            b = new StringBuilder("< " + resp.code() + " " + resp.message() + " (" + ms + " ms) " + req.method() + " "
+                    + req.url().encodedPath() + "\n");
             for (String name : resp.headers().names()) {
-                out.println("< " + name + ": " + resp.header(name));
+                b.append("< ").append(name).append(": ").append(resp.header(name)).append('\n');
             }
-            out.flush();
+            print(b);
             return resp;
         } catch (IOException e) {
-            out.println("! " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            out.flush();
+            print(new StringBuilder("! " + e.getClass().getSimpleName() + ": " + e.getMessage() + "\n"));
             throw e;
+        }
+    }
+
+    /** One block at a time, so that the traces of concurrent requests do not interleave line by line. */
+    private void print(CharSequence block) {
+        synchronized (out) {
+            out.print(block);
+            out.flush();
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import org.hostctl.api.AliasChange;
 import org.hostctl.api.Autoreply;
 import org.hostctl.api.MailboxCreate;
+import org.hostctl.api.NameChange;
 import org.hostctl.api.PasswordChange;
 import org.hostctl.api.QuotaChange;
 import org.hostctl.server.service.AliasService;
@@ -52,6 +53,11 @@ final class MailHandler {
     void quota(Context ctx) {
         QuotaChange req = Responses.body(ctx, QuotaChange.class);
         Responses.json(ctx, 200, mailboxes.quota(Responses.principal(ctx), address(ctx), req.quotaBytes()));
+    }
+
+    void name(Context ctx) {
+        NameChange req = Responses.body(ctx, NameChange.class);
+        Responses.json(ctx, 200, mailboxes.rename(Responses.principal(ctx), address(ctx), req.name()));
     }
 
     void disable(Context ctx) {

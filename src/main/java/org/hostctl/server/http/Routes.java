@@ -26,6 +26,7 @@ public final class Routes {
                 new Route("DELETE", "/v1/mailboxes/{address}", WRITE, mail::delete),
                 new Route("PUT", "/v1/mailboxes/{address}/password", WRITE, mail::password),
                 new Route("PUT", "/v1/mailboxes/{address}/quota", WRITE, mail::quota),
+                new Route("PUT", "/v1/mailboxes/{address}/name", WRITE, mail::name),
                 new Route("POST", "/v1/mailboxes/{address}/disable", WRITE, mail::disable),
                 new Route("POST", "/v1/mailboxes/{address}/enable", WRITE, mail::enable),
                 new Route("POST", "/v1/mailboxes/{address}/restore", WRITE, mail::restore),

@@ -9,8 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hostctl.api.Addresses;
 import org.hostctl.api.Alias;
-import org.hostctl.server.mail.Addresses;
 import org.hostctl.server.store.DomainRow;
 import org.hostctl.server.store.MailRepository;
 

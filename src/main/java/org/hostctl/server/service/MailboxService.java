@@ -9,12 +9,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hostctl.api.Addresses;
 import org.hostctl.api.Domain;
 import org.hostctl.api.Mailbox;
 import org.hostctl.api.MailboxCreate;
 import org.hostctl.api.MailboxCreated;
 import org.hostctl.api.PasswordChange;
-import org.hostctl.server.mail.Addresses;
 import org.hostctl.server.mail.MailUsage;
 import org.hostctl.server.mail.Passwords;
 import org.hostctl.server.store.DomainRow;
@@ -153,6 +153,16 @@ public final class MailboxService {
         long q = checkQuota(quotaBytes);
         if (q != r.quotaBytes()) {
             mail.setQuota(r.email(), q);
+        }
+        return show(p, r.email());
+    }
+
+    /** Sets the display name, null or blank to remove it; the same name again changes nothing. */
+    public Mailbox rename(Principal p, String address, String name) {
+        MailboxRow r = live(p, address);
+        String n = checkName(name);
+        if (!java.util.Objects.equals(n, r.displayName())) {
+            mail.setName(r.email(), n);
         }
         return show(p, r.email());
     }

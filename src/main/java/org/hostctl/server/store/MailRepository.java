@@ -186,6 +186,11 @@ public final class MailRepository {
         }) > 0;
     }
 
+    public boolean setName(String email, String displayName) {
+        return db.tx(c -> update(c, "UPDATE mailbox SET display_name = ? WHERE email = ? AND deleted_at IS NULL",
+                displayName, email)) > 0;
+    }
+
     public boolean setActive(String email, boolean active) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement(

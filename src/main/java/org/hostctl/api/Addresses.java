@@ -1,4 +1,4 @@
-package org.hostctl.server.mail;
+package org.hostctl.api;
 
 import java.net.IDN;
 import java.util.Locale;
