@@ -180,6 +180,7 @@ function _complete_hostctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox enable" ];    then _picocli_hostctl_mailbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox delete" ];    then _picocli_hostctl_mailbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox restore" ];    then _picocli_hostctl_mailbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox import" ];    then _picocli_hostctl_mailbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} alias list" ];    then _picocli_hostctl_alias; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} alias add" ];    then _picocli_hostctl_alias; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} alias remove" ];    then _picocli_hostctl_alias; return $?; fi
@@ -214,19 +215,21 @@ function _complete_hostctl() {
   local cmds23=(mailbox enable)
   local cmds24=(mailbox delete)
   local cmds25=(mailbox restore)
-  local cmds26=(alias list)
-  local cmds27=(alias add)
-  local cmds28=(alias remove)
-  local cmds29=(autoreply show)
-  local cmds30=(autoreply set)
-  local cmds31=(autoreply off)
+  local cmds26=(mailbox import)
+  local cmds27=(alias list)
+  local cmds28=(alias add)
+  local cmds29=(alias remove)
+  local cmds30=(autoreply show)
+  local cmds31=(autoreply set)
+  local cmds32=(autoreply off)
 
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_hostctl_autoreply_off; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_hostctl_autoreply_set; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_hostctl_autoreply_show; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_hostctl_alias_remove; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_hostctl_alias_add; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_hostctl_alias_list; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_hostctl_autoreply_off; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_hostctl_autoreply_set; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_hostctl_autoreply_show; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_hostctl_alias_remove; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_hostctl_alias_add; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_hostctl_alias_list; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_hostctl_mailbox_import; return $?; fi
   if CompWordsContainsArray "${cmds25[@]}"; then _picocli_hostctl_mailbox_restore; return $?; fi
   if CompWordsContainsArray "${cmds24[@]}"; then _picocli_hostctl_mailbox_delete; return $?; fi
   if CompWordsContainsArray "${cmds23[@]}"; then _picocli_hostctl_mailbox_enable; return $?; fi
@@ -420,7 +423,7 @@ function _picocli_hostctl_mailbox() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="list show create passwd quota disable enable delete restore"
+  local commands="list show create passwd quota disable enable delete restore import"
   local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
   local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -1313,6 +1316,54 @@ function _picocli_hostctl_mailbox_restore() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `import` subcommand.
+function _picocli_hostctl_mailbox_import() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--update' '--update-passwords' '--dry-run' '-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--passwords-out' '--parallel' '--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--passwords-out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--parallel')
+      return
+      ;;
     '--profile')
       return
       ;;

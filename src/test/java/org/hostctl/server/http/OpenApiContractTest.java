@@ -159,11 +159,12 @@ class OpenApiContractTest {
     // ---------------------------------------------------------------- records
 
     private static List<Class<?>> apiRecords() throws IOException, URISyntaxException {
-        URL dir = Problem.class.getResource("/org/hostctl/api");
+        // the main classes' own directory: test classes of the same package live elsewhere
+        URL dir = Problem.class.getProtectionDomain().getCodeSource().getLocation();
         assertThat(dir).isNotNull();
         assertThat(dir.getProtocol()).isEqualTo("file");
         List<Class<?>> records = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
+        try (Stream<Path> files = Files.list(Path.of(dir.toURI()).resolve("org/hostctl/api"))) {
             for (Path f : files.sorted().toList()) {
                 String n = f.getFileName().toString();
                 if (!n.endsWith(".class") || n.contains("$")) {
@@ -209,7 +210,7 @@ class OpenApiContractTest {
     void each_schema_has_exactly_its_records_components_with_matching_types() throws Exception {
         Set<String> requests = requestBodySchemas();
         assertThat(requests).containsExactlyInAnyOrder("PhpSetRequest", "MailboxCreate", "PasswordChange",
-                "QuotaChange", "AliasChange", "Autoreply");
+                "QuotaChange", "AliasChange", "Autoreply", "NameChange");
         int checked = 0;
         for (Class<?> record : apiRecords()) {
             JsonNode schema = doc.path("components").path("schemas").path(record.getSimpleName());
@@ -418,6 +419,12 @@ class OpenApiContractTest {
                 api.put(nobody + "/quota", alice, "{\"quotaBytes\":1}"),
                 api.put(gone + "/quota", alice, "{\"quotaBytes\":1}"),
                 api.put(ann + "/quota", alice, "{\"quotaBytes\":-1}"));
+        add(calls, "PUT " + mb + "/{address}/name",
+                api.put(ann + "/name", alice, "{\"name\":\"Ann A\"}"), api.put(ann + "/name", null, "{\"name\":\"x\"}"),
+                api.put(ann + "/name", aliceReadOnly, "{\"name\":\"x\"}"),
+                api.put(nobody + "/name", alice, "{\"name\":\"x\"}"),
+                api.put(gone + "/name", alice, "{\"name\":\"x\"}"),
+                api.put(ann + "/name", alice, "{\"name\":\"bad\\u0007name\"}"));
         for (String action : List.of("disable", "enable")) {
             add(calls, "POST " + mb + "/{address}/" + action,
                     api.send("POST", ann + "/" + action, alice, null), api.send("POST", ann + "/" + action, null, null),

@@ -1,4 +1,4 @@
-package org.hostctl.server.mail;
+package org.hostctl.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
