@@ -307,6 +307,10 @@ public final class PostfixFixture implements AutoCloseable {
      * a WAL reader must create {@code -wal}/{@code -shm} when no other connection has the database open (else
      * {@code attempt to write a readonly database}); SQLite creates them with the database file's mode, and the
      * set-group-ID directory gives them group {@code postfix}. Ancestors under the temporary directory get o+x.
+     * Without this, trivial-rewrite (user postfix) dies with {@code SQL prepare failed: attempt to write a readonly
+     * database} and smtpd stalls on "problem talking to service rewrite". Outside tests hostd runs as its own
+     * user: use a group both hostd's user and {@code postfix} belong to, since a {@code -shm} created by one side
+     * must stay writable by the other.
      */
     public static void shareSqliteWithPostfix(Path db) throws IOException {
         Path file = db.toAbsolutePath().normalize();
