@@ -38,6 +38,7 @@ class MailboxesOnDovecotTest {
     abstract static class Backend {
         TestHostd hostd;
         DovecotFixture dovecot;
+        PostfixFixture postfix;
         Hostctl h;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream originalErr;
@@ -48,6 +49,9 @@ class MailboxesOnDovecotTest {
         abstract String database(Path data) throws IOException;
 
         abstract String connect(Path data, String database);
+
+        /** How Postfix reads the same tables. */
+        abstract PostfixFixture.Backend postfixBackend(Path data) throws IOException;
 
         @BeforeAll
         void start(@TempDir Path tmp) throws IOException {
@@ -68,12 +72,17 @@ class MailboxesOnDovecotTest {
             hostd.hostd().mailboxes().addDomain("alice", "example.com");
             h = new Hostctl(tmp.resolve("home")).env("HOSTCTL_API_URL", hostd.url())
                     .env("HOSTCTL_TOKEN", hostd.token("alice", false));
+            PostfixFixture.assumeAvailable();
+            postfix = PostfixFixture.start(tmp.resolve("postfix"), postfixBackend(data), dovecot.lmtpPort());
         }
 
         @AfterAll
         void stop() {
             if (originalErr != null) {
                 System.setErr(originalErr);
+            }
+            if (postfix != null) {
+                postfix.close();
             }
             if (hostd != null) {
                 hostd.close();
@@ -188,6 +197,31 @@ class MailboxesOnDovecotTest {
         }
 
         @Test
+        void mail_to_an_alias_arrives_in_its_destination_mailbox_through_postfix() throws Exception {
+            create("gina@example.com", PASSWORD);
+            assertThat(h.run("alias", "add", "team@example.com", "gina@example.com").exitCode()).isZero();
+
+            SmtpClient.Session s = SmtpClient.send(postfix.smtpPort(), "sender@other.example",
+                    List.of("team@example.com"), "From: sender@other.example\r\nTo: team@example.com\r\n"
+                            + "Subject: for the team\r\nMessage-ID: <team-1@other.example>\r\n\r\nhello\r\n");
+            assertThat(s.rcpts()).allMatch(SmtpClient.Reply::positive);
+            assertThat(s.data().positive()).as(s.data().text()).isTrue();
+
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+            long n = 0;
+            while (n == 0 && System.nanoTime() < deadline) {
+                n = messages("gina@example.com", PASSWORD);
+                if (n == 0) {
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(n).as("delivered to gina via the alias; postfix log:%n%s", postfix.logTail()).isEqualTo(1);
+            SmtpClient.Session unknown = SmtpClient.send(postfix.smtpPort(), "sender@other.example",
+                    List.of("nobody@example.com"), "Subject: x\r\n\r\nx\r\n");
+            assertThat(unknown.rcpts()).singleElement().satisfies(r -> assertThat(r.code()).isEqualTo(550));
+        }
+
+        @Test
         void the_password_is_in_no_log_no_process_argument_and_no_response() throws IOException {
             HostctlRun created = create("frank@example.com", PASSWORD, "-v", "-o", "json");
             assertThat(login("frank@example.com", PASSWORD)).isTrue();
@@ -228,6 +262,13 @@ class MailboxesOnDovecotTest {
         String connect(Path data, String database) {
             return data.resolve(Hostd.SQLITE_FILE).toString();
         }
+
+        @Override
+        PostfixFixture.Backend postfixBackend(Path data) throws IOException {
+            Path db = data.resolve(Hostd.SQLITE_FILE);
+            PostfixFixture.shareSqliteWithPostfix(db);
+            return PostfixFixture.Backend.sqlite(db);
+        }
     }
 
     @Nested
@@ -252,6 +293,11 @@ class MailboxesOnDovecotTest {
         @Override
         String connect(Path data, String database) {
             return "host=127.0.0.1 port=" + port + " dbname=" + name + " user=postgres";
+        }
+
+        @Override
+        PostfixFixture.Backend postfixBackend(Path data) {
+            return PostfixFixture.Backend.pgsql(port, name, "postgres");
         }
     }
 
