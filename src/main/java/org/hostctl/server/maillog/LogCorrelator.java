@@ -1,0 +1,13 @@
+package org.hostctl.server.maillog;
+
+/**
+ * Turns Postfix log lines into messages, recipients and rejects (../shared/reference/postfix-logs.md §4-§6).
+ * Feed lines in file order; the sink is told about every change. Never throws for a bad line.
+ */
+public interface LogCorrelator {
+    /** One raw line, with where it came from ({@code source}: file path; {@code offset}: byte offset of the line). */
+    void accept(String source, long offset, String line);
+
+    /** Expires partial records that saw no line for a long time (orphans); call now and then. */
+    void expireOlderThan(java.time.Instant cutoff);
+}
