@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "activate", description = "Make a script the active one; the one active before stops running.",
         footer = {"", "Examples:", "  hostctl sieve activate alice@example.com filters"})
 public final class SieveActivateCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS")
+    @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")
     String address;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "Script name.")

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
             "Examples:", "  hostctl sieve check alice@example.com filters.sieve",
             "  hostctl sieve get alice@example.com filters | hostctl sieve check alice@example.com -"})
 public final class SieveCheckCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS")
+    @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")
     String address;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "The script; - for stdin.")

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "deactivate", description = "Stop filtering a mailbox's mail; its scripts are kept.",
         footer = {"", "Examples:", "  hostctl sieve deactivate alice@example.com"})
 public final class SieveDeactivateCommand extends BaseCommand {
-    @Parameters(paramLabel = "ADDRESS")
+    @Parameters(paramLabel = "ADDRESS", description = "The mailbox.")
     String address;
 
     public SieveDeactivateCommand(CliContext context) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
             "Examples:", "  hostctl sieve delete alice@example.com filters-old",
             "  hostctl sieve delete alice@example.com filters --deactivate --yes"})
 public final class SieveDeleteCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS")
+    @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")
     String address;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "Script name.")

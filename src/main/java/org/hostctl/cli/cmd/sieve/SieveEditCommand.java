@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
             "Examples:", "  hostctl sieve edit alice@example.com filters",
             "  EDITOR=nano hostctl sieve edit alice@example.com vacation"})
 public final class SieveEditCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS")
+    @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")
     String address;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "Script name.")

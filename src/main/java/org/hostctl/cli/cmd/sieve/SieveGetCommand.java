@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
             "Examples:", "  hostctl sieve get alice@example.com filters",
             "  hostctl sieve get alice@example.com filters -O filters.sieve"})
 public final class SieveGetCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS")
+    @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")
     String address;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "Script name.")

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  hostctl sieve list alice@example.com",
             "  hostctl sieve list alice@example.com -o json --jq '.[] | select(.active) | .name'"})
 public final class SieveListCommand extends BaseCommand {
-    @Parameters(paramLabel = "ADDRESS")
+    @Parameters(paramLabel = "ADDRESS", description = "The mailbox.")
     String address;
 
     public SieveListCommand(CliContext context) {

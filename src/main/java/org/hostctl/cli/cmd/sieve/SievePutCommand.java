@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
             "Examples:", "  hostctl sieve put alice@example.com filters filters.sieve --activate",
             "  cat filters.sieve | hostctl sieve put alice@example.com filters -"})
 public final class SievePutCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS")
+    @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")
     String address;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "Script name.")

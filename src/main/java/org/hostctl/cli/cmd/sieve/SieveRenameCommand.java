@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "rename", description = "Rename a script; an active script stays active.",
         footer = {"", "Examples:", "  hostctl sieve rename alice@example.com filters filters-old"})
 public final class SieveRenameCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS")
+    @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")
     String address;
 
     @Parameters(index = "1", paramLabel = "OLD", description = "Current name.")

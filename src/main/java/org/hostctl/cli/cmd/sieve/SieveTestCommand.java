@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
             "  hostctl sieve test alice@example.com --script filters --message invoice.eml --from billing@example.net",
             "  hostctl sieve test alice@example.com filters.sieve --message invoice.eml -o json"})
 public final class SieveTestCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS")
+    @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")
     String address;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "The script; - for stdin.")
