@@ -14,6 +14,7 @@ import org.hostctl.cli.cmd.mail.AutoreplyCommand;
 import org.hostctl.cli.cmd.mail.DomainCommand;
 import org.hostctl.cli.cmd.mail.MailboxCommand;
 import org.hostctl.cli.cmd.php.PhpCommand;
+import org.hostctl.cli.cmd.sieve.SieveCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -36,6 +37,7 @@ public final class Cli {
         COMMANDS.put("mailbox", MailboxCommand.class);
         COMMANDS.put("alias", AliasCommand.class);
         COMMANDS.put("autoreply", AutoreplyCommand.class);
+        COMMANDS.put("sieve", SieveCommand.class);
         COMMANDS.put("api", ApiCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);
     }

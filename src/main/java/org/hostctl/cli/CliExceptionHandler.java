@@ -1,6 +1,7 @@
 package org.hostctl.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import org.hostctl.api.Problem;
 import org.hostctl.cli.cmd.HostctlCommand;
 import org.hostctl.cli.output.Printable;
@@ -32,22 +33,33 @@ public final class CliExceptionHandler implements IExecutionExceptionHandler, IP
         return ExitCodes.USAGE;
     }
 
-    /** Prints {@code e} as one line (after {@code prefix}) and returns its exit code. */
+    /**
+     * Prints {@code e} as one line (after {@code prefix}), then the problem's field errors one per line (a Sieve
+     * script's line-numbered messages), and returns its exit code.
+     */
     public static int report(Exception e, PrintWriter err, boolean verbose, String prefix) {
         int code;
         String message;
         String hint = null;
+        List<String> details = List.of();
         if (e instanceof HostctlException h) {
             code = h.exitCode();
             message = h.getMessage();
         } else if (e instanceof ApiException a) {
             code = ExitCodes.forStatus(a.status());
-            message = a.getMessage();
+            String m = a.getMessage();
+            message = m;
+            details = a.errors().stream().map(Problem.FieldError::detail)
+                    .filter(d -> d != null && !d.equals(m)).toList();
             Problem p = a.problem();
             if (a.status() == 401) {
                 hint = "log in again with 'hostctl auth login', or check HOSTCTL_TOKEN";
             } else if (p != null && "end-of-life".equals(p.code())) {
                 hint = "add --allow-eol to set it anyway";
+            } else if (p != null && "sieve-active".equals(p.code())) {
+                hint = "add --deactivate to delete the active script";
+            } else if (p != null && "backend-unavailable".equals(p.code())) {
+                hint = "see 'hostctl status'";
             }
         } else if (e instanceof UnavailableException u) {
             code = ExitCodes.UNAVAILABLE;
@@ -58,6 +70,9 @@ public final class CliExceptionHandler implements IExecutionExceptionHandler, IP
             message = "unexpected error: " + e;
         }
         err.println("hostctl: " + prefix + Printable.of(message));
+        for (String d : details) {
+            err.println("hostctl: " + prefix + Printable.of(d));
+        }
         if (hint != null) {
             err.println("hint: " + hint);
         }

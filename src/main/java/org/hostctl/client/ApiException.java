@@ -1,5 +1,6 @@
 package org.hostctl.client;
 
+import java.util.List;
 import org.hostctl.api.Problem;
 
 /** The API answered with an error status; {@link #problem()} holds its problem detail when it sent one. */
@@ -22,6 +23,11 @@ public class ApiException extends RuntimeException {
     /** The problem detail, null when the server sent none. */
     public Problem problem() {
         return problem;
+    }
+
+    /** The problem's field-level errors (a Sieve script's line-numbered messages), empty when none. */
+    public List<Problem.FieldError> errors() {
+        return problem != null && problem.errors() != null ? problem.errors() : List.of();
     }
 
     /** The problem code ({@code not-found}, {@code end-of-life}, …), or {@code http-<status>}. */

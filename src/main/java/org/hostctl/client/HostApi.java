@@ -14,6 +14,11 @@ import org.hostctl.api.PhpSetRequest;
 import org.hostctl.api.PhpSetting;
 import org.hostctl.api.PhpVerification;
 import org.hostctl.api.PhpVersion;
+import org.hostctl.api.SieveCheckResult;
+import org.hostctl.api.SievePut;
+import org.hostctl.api.SieveScript;
+import org.hostctl.api.SieveTestRequest;
+import org.hostctl.api.SieveTestResult;
 
 /** hostd's API, one method per endpoint. Errors are {@link ApiException} or {@link UnavailableException}. */
 public interface HostApi {
@@ -79,6 +84,33 @@ public interface HostApi {
 
     /** {@code DELETE /v1/aliases/{source}}: the named destinations, or the whole alias when none are named. */
     void removeAlias(String source, List<String> destinations);
+
+    /** {@code GET /v1/mailboxes/{address}/sieve}: the mailbox's scripts, without their content. */
+    List<SieveScript> sieveScripts(String address);
+
+    /** {@code GET /v1/mailboxes/{address}/sieve/{name}}: one script with its content. */
+    SieveScript sieveScript(String address, String name);
+
+    /** {@code PUT /v1/mailboxes/{address}/sieve/{name}}: stores (and maybe activates) a script; 422 when it does not compile. */
+    SieveScript putSieveScript(String address, String name, SievePut request);
+
+    /** {@code DELETE /v1/mailboxes/{address}/sieve/{name}}; the active script only with {@code deactivate}. */
+    void deleteSieveScript(String address, String name, boolean deactivate);
+
+    /** {@code POST /v1/mailboxes/{address}/sieve/{name}/activate}. */
+    SieveScript activateSieveScript(String address, String name);
+
+    /** {@code POST /v1/mailboxes/{address}/sieve/{name}/rename}. */
+    SieveScript renameSieveScript(String address, String name, String newName);
+
+    /** {@code POST /v1/mailboxes/{address}/sieve-deactivate}: no script is active afterwards. */
+    void deactivateSieve(String address);
+
+    /** {@code POST /v1/mailboxes/{address}/sieve-check}: validates without storing; 422 when it does not compile. */
+    SieveCheckResult checkSieve(String address, String content);
+
+    /** {@code POST /v1/mailboxes/{address}/sieve-test}: what a script would do with a message. */
+    SieveTestResult testSieve(String address, SieveTestRequest request);
 
     /** Any call, for {@code hostctl api}: the raw response. */
     RawResponse call(String method, String pathAndQuery, byte[] body);

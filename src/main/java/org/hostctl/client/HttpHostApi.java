@@ -27,6 +27,13 @@ import org.hostctl.api.PhpSetting;
 import org.hostctl.api.PhpVerification;
 import org.hostctl.api.PhpVersion;
 import org.hostctl.api.Problem;
+import org.hostctl.api.SieveCheck;
+import org.hostctl.api.SieveCheckResult;
+import org.hostctl.api.SievePut;
+import org.hostctl.api.SieveRename;
+import org.hostctl.api.SieveScript;
+import org.hostctl.api.SieveTestRequest;
+import org.hostctl.api.SieveTestResult;
 import okhttp3.ConnectionSpec;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -216,6 +223,73 @@ public final class HttpHostApi implements HostApi {
             u.addQueryParameter("destination", d);
         }
         sendNoContent(new Request.Builder().url(u.build()).delete().build());
+    }
+
+    @Override
+    public List<SieveScript> sieveScripts(String address) {
+        return send(get(mailboxUrl(address).addPathSegment("sieve").build()), listOf(SieveScript.class));
+    }
+
+    @Override
+    public SieveScript sieveScript(String address, String name) {
+        return send(get(sieveUrl(address, name).build()), type(SieveScript.class));
+    }
+
+    @Override
+    public SieveScript putSieveScript(String address, String name, SievePut request) {
+        return send(new Request.Builder().url(sieveUrl(address, name).build()).put(json(request)).build(),
+                type(SieveScript.class));
+    }
+
+    @Override
+    public void deleteSieveScript(String address, String name, boolean deactivate) {
+        HttpUrl.Builder u = sieveUrl(address, name);
+        if (deactivate) {
+            u.addQueryParameter("deactivate", "true");
+        }
+        sendNoContent(new Request.Builder().url(u.build()).delete().build());
+    }
+
+    @Override
+    public SieveScript activateSieveScript(String address, String name) {
+        return send(new Request.Builder().url(sieveUrl(address, name).addPathSegment("activate").build())
+                .post(emptyJson()).build(), type(SieveScript.class));
+    }
+
+    @Override
+    public SieveScript renameSieveScript(String address, String name, String newName) {
+        return send(new Request.Builder().url(sieveUrl(address, name).addPathSegment("rename").build())
+                .post(json(new SieveRename(newName))).build(), type(SieveScript.class));
+    }
+
+    @Override
+    public void deactivateSieve(String address) {
+        sendNoContent(new Request.Builder().url(mailboxUrl(address).addPathSegment("sieve-deactivate").build())
+                .post(emptyJson()).build());
+    }
+
+    @Override
+    public SieveCheckResult checkSieve(String address, String content) {
+        return send(new Request.Builder().url(mailboxUrl(address).addPathSegment("sieve-check").build())
+                .post(json(new SieveCheck(content))).build(), type(SieveCheckResult.class));
+    }
+
+    @Override
+    public SieveTestResult testSieve(String address, SieveTestRequest request) {
+        return send(new Request.Builder().url(mailboxUrl(address).addPathSegment("sieve-test").build())
+                .post(json(request)).build(), type(SieveTestResult.class));
+    }
+
+    private HttpUrl.Builder sieveUrl(String address, String name) {
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            // OkHttp would drop or pop such a segment and send the request to another resource
+            throw new IllegalArgumentException("not a script name: '" + name + "'");
+        }
+        return mailboxUrl(address).addPathSegment("sieve").addPathSegment(name);
+    }
+
+    private static RequestBody emptyJson() {
+        return RequestBody.create(new byte[0], JSON);
     }
 
     private HttpUrl.Builder mailboxUrl(String address) {

@@ -46,6 +46,8 @@ class CliTest {
                 Arguments.of("php", new String[] {"--jq", ".[]", "--no-headers", "php", "show"}),
                 Arguments.of("auth", new String[] {"--profile=work", "auth", "status"}),
                 Arguments.of("api", new String[] {"api", "GET", "/v1/me"}),
+                Arguments.of("sieve", new String[] {"-o", "json", "sieve", "test", "a@example.com", "f.sieve",
+                    "--message", "m.eml"}),
                 Arguments.of("php", new String[] {"php", "--help"}));
     }
 
@@ -75,7 +77,8 @@ class CliTest {
 
     @Test
     void root_help_an_unknown_command_options_only_and_completion_build_the_whole_tree() {
-        String[] all = {"auth", "php", "domain", "mailbox", "alias", "autoreply", "api", "completion"};
+        String[] all = {"auth", "php", "domain", "mailbox", "alias", "autoreply", "sieve", "api",
+            "completion"};
         assertThat(lazy("--help").getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy().getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy("phpp", "show").getSubcommands().keySet()).containsExactly(all);

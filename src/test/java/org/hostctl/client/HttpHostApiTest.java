@@ -15,10 +15,17 @@ import mockwebserver3.RecordedRequest;
 import org.hostctl.api.PhpChange;
 import org.hostctl.api.PhpSetRequest;
 import org.hostctl.api.PhpSetting;
+import org.hostctl.api.Problem;
+import org.hostctl.api.SieveCheckResult;
+import org.hostctl.api.SievePut;
+import org.hostctl.api.SieveScript;
+import org.hostctl.api.SieveTestRequest;
+import org.hostctl.api.SieveTestResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
@@ -149,5 +156,201 @@ class HttpHostApiTest {
     void raw_calls_stay_on_the_api_host() {
         assertThatThrownBy(() -> api.call("GET", "//evil.example/v1/me", null))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Nested
+    class Sieve {
+        private static final String ADDRESS = "alice@example.com";
+
+        private void reply(int code, String body) {
+            server.enqueue(new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json")
+                    .body(body).build());
+        }
+
+        private void noContent() {
+            server.enqueue(new MockResponse.Builder().code(204).build());
+        }
+
+        @Test
+        void list_gets_the_scripts_of_a_mailbox() throws Exception {
+            reply(200, "[{\"name\":\"filters\",\"active\":true},{\"name\":\"old\",\"active\":false}]");
+
+            List<SieveScript> scripts = api.sieveScripts(ADDRESS);
+
+            RecordedRequest r = taken();
+            assertThat(r.getMethod()).isEqualTo("GET");
+            assertThat(r.getUrl().encodedPath()).isEqualTo("/v1/mailboxes/alice@example.com/sieve");
+            assertThat(scripts).extracting(SieveScript::name).containsExactly("filters", "old");
+            assertThat(scripts.get(0).active()).isTrue();
+        }
+
+        @Test
+        void get_encodes_the_script_name_as_one_path_segment() throws Exception {
+            reply(200, "{\"name\":\"a b/c?\",\"active\":false,\"content\":\"keep;\\n\"}");
+
+            SieveScript s = api.sieveScript(ADDRESS, "a b/c?");
+
+            RecordedRequest r = taken();
+            assertThat(r.getMethod()).isEqualTo("GET");
+            assertThat(r.getUrl().encodedPath()).isEqualTo("/v1/mailboxes/alice@example.com/sieve/a%20b%2Fc%3F");
+            assertThat(r.getUrl().pathSegments()).containsExactly("v1", "mailboxes", ADDRESS, "sieve", "a b/c?");
+            assertThat(s.content()).isEqualTo("keep;\n");
+        }
+
+        @Test
+        void put_sends_the_content_and_activate_and_returns_the_warnings() throws Exception {
+            reply(200, "{\"name\":\"filters\",\"active\":true,\"warnings\":[\"line 2: warning: unused\"]}");
+
+            SieveScript s = api.putSieveScript(ADDRESS, "filters", new SievePut("keep;\n", true));
+
+            RecordedRequest r = taken();
+            assertThat(r.getMethod()).isEqualTo("PUT");
+            assertThat(r.getUrl().encodedPath()).isEqualTo("/v1/mailboxes/alice@example.com/sieve/filters");
+            assertThat(r.getHeaders().get("Content-Type")).startsWith("application/json");
+            assertThat(r.getBody().utf8()).isEqualTo("{\"content\":\"keep;\\n\",\"activate\":true}");
+            assertThat(s.warnings()).containsExactly("line 2: warning: unused");
+        }
+
+        @Test
+        void a_script_that_does_not_compile_is_a_422_carrying_the_line_numbered_errors() {
+            server.enqueue(new MockResponse.Builder().code(422).addHeader("Content-Type", "application/problem+json")
+                    .body("{\"type\":\"urn:hostctl:problem:invalid\",\"title\":\"Invalid input\",\"status\":422,"
+                            + "\"detail\":\"the script does not compile\",\"errors\":["
+                            + "{\"detail\":\"line 4: error: unknown command 'fileinot'.\",\"pointer\":\"/content\"},"
+                            + "{\"detail\":\"line 6: error: missing semicolon.\",\"pointer\":\"/content\"}]}")
+                    .build());
+
+            assertThatThrownBy(() -> api.putSieveScript(ADDRESS, "filters", new SievePut("x", false)))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(422);
+                        assertThat(e.code()).isEqualTo("invalid");
+                        assertThat(e.getMessage()).isEqualTo("the script does not compile");
+                        assertThat(e.errors()).extracting(Problem.FieldError::detail).containsExactly(
+                                "line 4: error: unknown command 'fileinot'.", "line 6: error: missing semicolon.");
+                        assertThat(e.errors()).extracting(Problem.FieldError::pointer)
+                                .containsOnly("/content");
+                    });
+        }
+
+        @Test
+        void delete_sends_deactivate_only_when_asked() throws Exception {
+            noContent();
+            noContent();
+
+            api.deleteSieveScript(ADDRESS, "old", false);
+            api.deleteSieveScript(ADDRESS, "filters", true);
+
+            RecordedRequest plain = taken();
+            assertThat(plain.getMethod()).isEqualTo("DELETE");
+            assertThat(plain.getUrl().encodedPath()).isEqualTo("/v1/mailboxes/alice@example.com/sieve/old");
+            assertThat(plain.getUrl().query()).isNull();
+            RecordedRequest active = taken();
+            assertThat(active.getMethod()).isEqualTo("DELETE");
+            assertThat(active.getUrl().encodedPath()).isEqualTo("/v1/mailboxes/alice@example.com/sieve/filters");
+            assertThat(active.getUrl().queryParameter("deactivate")).isEqualTo("true");
+        }
+
+        @Test
+        void deleting_the_active_script_without_deactivate_is_a_conflict() {
+            server.enqueue(new MockResponse.Builder().code(409).addHeader("Content-Type", "application/problem+json")
+                    .body("{\"type\":\"urn:hostctl:problem:sieve-active\",\"title\":\"Conflict\",\"status\":409,"
+                            + "\"detail\":\"filters is the active script\"}").build());
+
+            assertThatThrownBy(() -> api.deleteSieveScript(ADDRESS, "filters", false))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(409);
+                        assertThat(e.code()).isEqualTo("sieve-active");
+                        assertThat(e.errors()).isEmpty();
+                    });
+        }
+
+        @Test
+        void activate_posts_to_the_script() throws Exception {
+            reply(200, "{\"name\":\"filters\",\"active\":true}");
+
+            SieveScript s = api.activateSieveScript(ADDRESS, "filters");
+
+            RecordedRequest r = taken();
+            assertThat(r.getMethod()).isEqualTo("POST");
+            assertThat(r.getUrl().encodedPath()).isEqualTo("/v1/mailboxes/alice@example.com/sieve/filters/activate");
+            assertThat(r.getBody().size()).isZero();
+            assertThat(s.active()).isTrue();
+        }
+
+        @Test
+        void rename_posts_the_new_name() throws Exception {
+            reply(200, "{\"name\":\"new\",\"active\":false}");
+
+            SieveScript s = api.renameSieveScript(ADDRESS, "old", "new");
+
+            RecordedRequest r = taken();
+            assertThat(r.getMethod()).isEqualTo("POST");
+            assertThat(r.getUrl().encodedPath()).isEqualTo("/v1/mailboxes/alice@example.com/sieve/old/rename");
+            assertThat(r.getBody().utf8()).isEqualTo("{\"newName\":\"new\"}");
+            assertThat(s.name()).isEqualTo("new");
+        }
+
+        @Test
+        void deactivate_posts_to_sieve_deactivate() throws Exception {
+            noContent();
+
+            api.deactivateSieve(ADDRESS);
+
+            RecordedRequest r = taken();
+            assertThat(r.getMethod()).isEqualTo("POST");
+            assertThat(r.getUrl().encodedPath()).isEqualTo("/v1/mailboxes/alice@example.com/sieve-deactivate");
+        }
+
+        @Test
+        void check_posts_the_content() throws Exception {
+            reply(200, "{\"ok\":true,\"warnings\":[]}");
+
+            SieveCheckResult c = api.checkSieve(ADDRESS, "keep;");
+
+            RecordedRequest r = taken();
+            assertThat(r.getMethod()).isEqualTo("POST");
+            assertThat(r.getUrl().encodedPath()).isEqualTo("/v1/mailboxes/alice@example.com/sieve-check");
+            assertThat(r.getBody().utf8()).isEqualTo("{\"content\":\"keep;\"}");
+            assertThat(c.ok()).isTrue();
+            assertThat(c.warnings()).isEmpty();
+        }
+
+        @Test
+        void test_posts_the_request_leaving_out_what_is_not_given() throws Exception {
+            reply(200, "{\"actions\":[\"store message in folder: Archive\"],\"implicitKeep\":false}");
+
+            SieveTestResult t = api.testSieve(ADDRESS, new SieveTestRequest(null, "filters",
+                    "From: a@example.net\r\n\r\nhi\r\n", null));
+
+            RecordedRequest r = taken();
+            assertThat(r.getMethod()).isEqualTo("POST");
+            assertThat(r.getUrl().encodedPath()).isEqualTo("/v1/mailboxes/alice@example.com/sieve-test");
+            assertThat(r.getBody().utf8()).isEqualTo(
+                    "{\"scriptName\":\"filters\",\"message\":\"From: a@example.net\\r\\n\\r\\nhi\\r\\n\"}");
+            assertThat(t.actions()).containsExactly("store message in folder: Archive");
+            assertThat(t.implicitKeep()).isFalse();
+        }
+
+        @Test
+        void a_backend_that_is_down_is_a_503_naming_it() {
+            server.enqueue(new MockResponse.Builder().code(503).addHeader("Content-Type", "application/problem+json")
+                    .addHeader("Retry-After", "30")
+                    .body("{\"type\":\"urn:hostctl:problem:backend-unavailable\",\"title\":\"Service unavailable\","
+                            + "\"status\":503,\"detail\":\"mail backend dovecot: connection refused\"}").build());
+
+            assertThatThrownBy(() -> api.sieveScripts(ADDRESS)).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.code()).isEqualTo("backend-unavailable");
+                assertThat(e.getMessage()).isEqualTo("mail backend dovecot: connection refused");
+            });
+        }
+
+        @Test
+        void dot_names_are_refused_before_they_can_address_another_resource() {
+            for (String name : List.of("", ".", "..")) {
+                assertThatThrownBy(() -> api.sieveScript(ADDRESS, name)).isInstanceOf(IllegalArgumentException.class);
+            }
+            assertThat(server.getRequestCount()).isZero();
+        }
     }
 }
