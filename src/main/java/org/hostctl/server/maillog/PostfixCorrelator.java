@@ -297,10 +297,15 @@ public final class PostfixCorrelator implements LogCorrelator {
                 }
                 return true;
             }
+            if (t.startsWith("proxy-reject: ")) {
+                Session s = sessions.get(sessionKey);
+                tellReject(reject(l, t.substring(14), s == null ? null : s.saslUser, true));
+                return true;
+            }
             return knownSmtpdNoise(t);
         }
         if (q.equals("NOQUEUE")) {
-            if (t.startsWith("reject: ") || t.startsWith("milter-reject: ")) {
+            if (t.startsWith("reject: ") || t.startsWith("milter-reject: ") || t.startsWith("proxy-reject: ")) {
                 RejectRecord r = reject(l, t.substring(t.indexOf(' ') + 1), null, true);
                 Session s = sessions.get(sessionKey);
                 if (s != null && s.rejects.size() < MAX_SESSION_REJECTS) {
@@ -349,7 +354,7 @@ public final class PostfixCorrelator implements LogCorrelator {
             tell(r);
             return true;
         }
-        if (t.startsWith("reject: ") || t.startsWith("milter-reject: ")) {
+        if (t.startsWith("reject: ") || t.startsWith("milter-reject: ") || t.startsWith("proxy-reject: ")) {
             Rec r = byQid.get(l.host() + "/" + q);
             Session s = sessions.get(sessionKey);
             String sasl = r != null && r.saslUser != null ? r.saslUser : s == null ? null : s.saslUser;
@@ -937,6 +942,9 @@ public final class PostfixCorrelator implements LogCorrelator {
      */
     private RejectRecord reject(LineParser.Line l, String t, String sasl, boolean smtpStage) {
         int f = t.lastIndexOf("; from=<");
+        if (f < 0) {
+            f = t.lastIndexOf("; to=<"); // VRFY
+        }
         String head = f < 0 ? t : t.substring(0, f);
         Map<String, String> fields = f < 0 ? Map.of() : LineParser.fields(t, f + 2);
         String tail = null;
@@ -957,6 +965,8 @@ public final class PostfixCorrelator implements LogCorrelator {
             if (colon >= 0) {
                 client = head.substring(from + 6, colon);
                 msg = head.substring(colon + 2);
+            } else if (from < 0 && head.indexOf(": ") > 0) { // proxy-reject: END-OF-MESSAGE: 554 …
+                msg = head.substring(head.indexOf(": ") + 2);
             } else {
                 msg = tail != null ? tail : head;
             }
