@@ -59,8 +59,8 @@ public final class DirectoryBackend implements SieveBackend {
         if (d.isEmpty()) {
             return List.of();
         }
-        if (!d.get().isDirectory()) {
-            throw MailHomes.unsafe(dir + " is not a directory");
+        if (d.get().isSymbolicLink() || !d.get().isDirectory()) {
+            throw MailHomes.unsafe(dir + (d.get().isSymbolicLink() ? " is a symbolic link" : " is not a directory"));
         }
         List<ScriptInfo> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {

@@ -53,12 +53,44 @@ public final class MailHomes {
         if (!home.startsWith(root) || home.equals(root)) {
             throw new IllegalStateException("maildir of " + user + " is outside the mail root: " + row.maildir());
         }
+        if (!Files.exists(root, NOFOLLOW)) {
+            try {
+                Files.createDirectories(root);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the mail root " + root, e);
+            }
+        }
         Path dir = root;
         requireDirectory(dir);
         for (Path part : root.relativize(home)) {
             dir = ensureDirectory(dir, part.toString());
         }
         return dir;
+    }
+
+    /** The home of a mailbox when it exists (never created); refused when a directory on the way is a link. */
+    public Optional<Path> existingHome(String user) {
+        Optional<MailboxRow> row = mail.mailbox(user);
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        Path home = root.resolve(row.get().maildir()).normalize();
+        if (!home.startsWith(root) || home.equals(root)) {
+            throw new IllegalStateException("maildir of " + user + " is outside the mail root: " + row.get().maildir());
+        }
+        Path dir = root;
+        if (stat(dir).isEmpty()) {
+            return Optional.empty();
+        }
+        requireDirectory(dir);
+        for (Path part : root.relativize(home)) {
+            dir = dir.resolve(part);
+            if (stat(dir).isEmpty()) {
+                return Optional.empty();
+            }
+            requireDirectory(dir);
+        }
+        return Optional.of(dir);
     }
 
     /** A directory below {@code parent}, created when missing; refused when it is a link or not a directory. */

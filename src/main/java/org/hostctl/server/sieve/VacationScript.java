@@ -39,7 +39,7 @@ public final class VacationScript {
 
     /** Removes the rule; nothing happens when there is none. */
     public void remove(String user) {
-        MailHomes.delete(homes.home(user).resolve(FILE));
+        homes.existingHome(user).ifPresent(home -> MailHomes.delete(home.resolve(FILE)));
     }
 
     /** Where the rule of a mailbox home lives, for tests and tools. */
