@@ -237,7 +237,7 @@ public final class MailHomes {
     }
 
     private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
+        return SieveTools.isRoot();
     }
 
     private static void deleteQuietly(Path p) {

@@ -202,7 +202,8 @@ public final class SieveTools {
         return t.length() > 300 ? t.substring(0, 300) + "..." : t;
     }
 
-    private static boolean isRoot() {
+    /** Whether hostd runs as root (uid 0). */
+    static boolean isRoot() {
         try {
             return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self/"), "unix:uid"));
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
