@@ -25,6 +25,15 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.hostctl.server.service.SieveService;
+import org.hostctl.server.sieve.DirectoryBackend;
+import org.hostctl.server.sieve.MailHomes;
+import org.hostctl.server.sieve.SieveBackend;
+import org.hostctl.server.sieve.SieveBackendFactory;
+import org.hostctl.server.sieve.SieveBackends;
+import org.hostctl.server.sieve.SieveTools;
+import org.hostctl.server.sieve.VacationScript;
 import org.slf4j.LoggerFactory;
 
 /** hostd assembled from a data directory: configuration, store, services and the HTTP API. */
@@ -40,10 +49,12 @@ public final class Hostd implements AutoCloseable {
     private final MailboxService mailboxes;
     private final AliasService aliases;
     private final AutoreplyService autoreplies;
+    private final SieveService sieve;
     private HttpApi http;
     private ScheduledExecutorService scheduler;
 
-    private Hostd(HostdConfig config, Path dataDir, Database db, Clock clock) {
+    private Hostd(HostdConfig config, Path dataDir, Database db, Clock clock,
+            Function<HostdConfig.SieveBackendConfig, SieveBackend> manageSieve) {
         this.config = config;
         this.db = db;
         PhpCatalog catalog = new PhpCatalog(config.php(), clock);
@@ -67,18 +78,64 @@ public final class Hostd implements AutoCloseable {
                 new MailUsage(dataDir.resolve(m.root()), m.doveadm()), Duration.ofDays(m.retentionDays()),
                 defaultQuota, clock);
         this.aliases = new AliasService(mailRepo, mailboxes, clock);
-        this.autoreplies = new AutoreplyService(mailRepo, mailboxes, clock);
+        HostdConfig.Sieve sc = config.sieve();
+        if (sc.toolTimeoutSeconds() < 1) {
+            throw new IllegalArgumentException("sieve.toolTimeoutSeconds must be at least 1");
+        }
+        HostdConfig.SievePolicy policy = sc.policy();
+        if (policy.maxScriptBytes() < 1 || policy.maxScriptBytes() > DirectoryBackend.MAX_SCRIPT_BYTES
+                || policy.maxScripts() < 1 || policy.vacationMinDays() < 1 || policy.maxTestMessageBytes() < 1) {
+            throw new IllegalArgumentException("sieve.policy: maxScriptBytes must be 1-" + DirectoryBackend.MAX_SCRIPT_BYTES
+                    + "; maxScripts, vacationMinDays and maxTestMessageBytes at least 1");
+        }
+        SieveTools tools = SieveTools.of(sc.sievec(), sc.sieveTest(), Duration.ofSeconds(sc.toolTimeoutSeconds()));
+        MailHomes homes = new MailHomes(mailRepo, mailboxes.mailRoot());
+        SieveBackends backends = new SieveBackends(sc, SieveBackendFactory.of(
+                new DirectoryBackend(HostdConfig.Sieve.EMBEDDED, homes, tools),
+                c -> manageSieve.apply(resolved(c, dataDir))));
+        this.sieve = new SieveService(mailboxes, mailRepo, backends, tools, policy);
+        this.autoreplies = new AutoreplyService(mailRepo, mailboxes, new VacationScript(homes, tools), clock);
+    }
+
+    /**
+     * Builds the ManageSieve backend of one {@code sieve.backends[]} entry: THE place where
+     * {@code org.hostctl.server.sieve.ManageSieveBackend} is plugged in, i.e. {@code return new
+     * ManageSieveBackend(config);}. File paths in {@code config} are already absolute. Until then a configured
+     * ManageSieve backend stops hostd at start with this message rather than failing on the first request.
+     */
+    static SieveBackend manageSieveBackend(HostdConfig.SieveBackendConfig config) {
+        throw new IllegalArgumentException("sieve.backends[" + config.name() + "]: this hostd has no ManageSieve"
+                + " client; remove the backend to keep scripts in the mailbox homes (embedded)");
+    }
+
+    /** A backend's settings with caFile and masterPasswordFile relative to the data directory made absolute. */
+    private static HostdConfig.SieveBackendConfig resolved(HostdConfig.SieveBackendConfig c, Path dataDir) {
+        return new HostdConfig.SieveBackendConfig(c.name(), c.host(), c.port(), c.tls(), absolute(c.caFile(), dataDir),
+                c.masterUser(), absolute(c.masterPasswordFile(), dataDir), c.timeoutSeconds(), c.domains());
+    }
+
+    private static String absolute(String file, Path dataDir) {
+        return file == null || file.isBlank() ? file : dataDir.toAbsolutePath().resolve(file).normalize().toString();
     }
 
     /** Opens the data directory, creating it with a commented configuration on first use, and migrates the store. */
     public static Hostd open(Path dataDir, Clock clock) {
+        return open(dataDir, clock, Hostd::manageSieveBackend);
+    }
+
+    /**
+     * Like {@link #open(Path, Clock)}, building the ManageSieve backends of {@code sieve.backends[]} with
+     * {@code manageSieve} (tests pass stand-ins).
+     */
+    public static Hostd open(Path dataDir, Clock clock,
+            Function<HostdConfig.SieveBackendConfig, SieveBackend> manageSieve) {
         Path file = ConfigFile.ensure(dataDir);
         HostdConfig config = ConfigFile.read(file);
         String url = config.database() != null && !config.database().isBlank() ? config.database()
                 : "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SQLITE_FILE);
         Database db = Database.open(url);
         try {
-            return new Hostd(config, dataDir, db, clock);
+            return new Hostd(config, dataDir, db, clock, manageSieve);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -105,9 +162,17 @@ public final class Hostd implements AutoCloseable {
         return mailboxes;
     }
 
+    public AutoreplyService autoreplies() {
+        return autoreplies;
+    }
+
+    public SieveService sieve() {
+        return sieve;
+    }
+
     /** Starts the HTTP API and the hourly purge of expired deleted mailboxes; port 0 picks a free port. */
     public HttpApi serve(String host, int port) {
-        http = new HttpApi(tokens, accounts, php, mailboxes, aliases, autoreplies);
+        http = new HttpApi(new HttpApi.Services(tokens, accounts, php, mailboxes, aliases, autoreplies, sieve));
         http.start(host, port);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hostd-purge");

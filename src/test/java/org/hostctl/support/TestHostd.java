@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.hostctl.api.Docroot;
+import java.util.function.Function;
 import org.hostctl.server.Hostd;
+import org.hostctl.server.config.HostdConfig;
+import org.hostctl.server.sieve.SieveBackend;
 import org.hostctl.server.http.HttpApi;
 
 /** A real hostd on a free 127.0.0.1 port with a temporary data directory. */
@@ -28,6 +31,16 @@ public final class TestHostd implements AutoCloseable {
             Files.writeString(dataDir.resolve("hostd.yaml"), configYaml);
         }
         return new TestHostd(dataDir, Hostd.open(dataDir, clock));
+    }
+
+    /** Like {@link #start(Path, String, Clock)}, with stand-ins for the configured ManageSieve backends. */
+    public static TestHostd start(Path dataDir, String configYaml, Clock clock,
+            Function<HostdConfig.SieveBackendConfig, SieveBackend> manageSieve) throws IOException {
+        Files.createDirectories(dataDir);
+        if (configYaml != null) {
+            Files.writeString(dataDir.resolve("hostd.yaml"), configYaml);
+        }
+        return new TestHostd(dataDir, Hostd.open(dataDir, clock, manageSieve));
     }
 
     public String url() {

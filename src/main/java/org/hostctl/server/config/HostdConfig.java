@@ -13,9 +13,12 @@ import java.util.List;
  * @param database JDBC URL of the store; null for the SQLite file in the data directory
  * @param php PHP versions offered and their handlers
  * @param verifyTimeoutSeconds how long {@code php verify} waits for the site
+ * @param mail mailbox settings
+ * @param sieve where mailboxes' Sieve scripts live and what they may do
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail) {
+public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail,
+        Sieve sieve) {
 
     /** Default listen address. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:8640";
@@ -25,6 +28,7 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
         php = php == null ? new Php(null, List.of(), List.of()) : php;
         verifyTimeoutSeconds = verifyTimeoutSeconds == null ? 10 : verifyTimeoutSeconds;
         mail = mail == null ? new Mail(null, null, null, null, null) : mail;
+        sieve = sieve == null ? new Sieve(null, null, null, null, null, null) : sieve;
     }
 
     public Duration verifyTimeout() {
@@ -50,6 +54,74 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
             retentionDays = retentionDays == null ? 30 : retentionDays;
             defaultQuota = defaultQuota == null ? "1G" : defaultQuota;
             doveadm = doveadm == null ? List.of() : List.copyOf(doveadm);
+        }
+    }
+
+    /**
+     * Sieve settings.
+     *
+     * @param defaultBackend backend of domains no backend lists: a backend's name, or {@code embedded} (the default)
+     *     for scripts in Dovecot's on-disk layout under {@code mail.root}
+     * @param backends ManageSieve servers, each with the domains it serves
+     * @param policy what customers' scripts may do
+     * @param sievec path of {@code sievec}; null to look for it on the PATH, empty to validate without it
+     * @param sieveTest path of {@code sieve-test}; null to look for it on the PATH, empty for no test runs
+     * @param toolTimeoutSeconds how long {@code sievec} and {@code sieve-test} may run
+     */
+    public record Sieve(String defaultBackend, List<SieveBackendConfig> backends, SievePolicy policy, String sievec,
+            String sieveTest, Integer toolTimeoutSeconds) {
+        /** Name of the backend that keeps scripts in the mailbox homes under {@code mail.root}. */
+        public static final String EMBEDDED = "embedded";
+
+        public Sieve {
+            defaultBackend = defaultBackend == null || defaultBackend.isBlank() ? EMBEDDED : defaultBackend;
+            backends = backends == null ? List.of() : List.copyOf(backends);
+            policy = policy == null ? new SievePolicy(null, null, null, null, null) : policy;
+            toolTimeoutSeconds = toolTimeoutSeconds == null ? 10 : toolTimeoutSeconds;
+        }
+    }
+
+    /**
+     * One ManageSieve server (RFC 5804), reached with a master user that acts for each mailbox.
+     *
+     * @param name name used in {@code defaultBackend}, errors and logs
+     * @param host host name or address
+     * @param port port, 4190 by default
+     * @param tls {@code starttls} (default) or {@code none} (only for a server on the same host)
+     * @param caFile PEM file of the CA that signed the server's certificate; null for the system's trust store
+     * @param masterUser Dovecot master user
+     * @param masterPasswordFile file holding the master user's password (one line)
+     * @param timeoutSeconds connect and read timeout, 10 by default
+     * @param domains the mail domains whose scripts live there
+     */
+    public record SieveBackendConfig(String name, String host, Integer port, String tls, String caFile,
+            String masterUser, String masterPasswordFile, Integer timeoutSeconds, List<String> domains) {
+        public SieveBackendConfig {
+            port = port == null ? 4190 : port;
+            tls = tls == null || tls.isBlank() ? "starttls" : tls;
+            timeoutSeconds = timeoutSeconds == null ? 10 : timeoutSeconds;
+            domains = domains == null ? List.of() : List.copyOf(domains);
+        }
+    }
+
+    /**
+     * What customers' Sieve scripts may do.
+     *
+     * @param maxScriptBytes largest script, 64 KiB by default
+     * @param maxScripts scripts per mailbox, 20 by default
+     * @param redirectAllow addresses ({@code a@b.example}) and domains ({@code b.example}) outside the account's own
+     *     domains that {@code redirect} may send to
+     * @param vacationMinDays smallest {@code vacation :days}, 1 by default
+     * @param maxTestMessageBytes largest message a test run accepts, 512 KiB by default
+     */
+    public record SievePolicy(Integer maxScriptBytes, Integer maxScripts, List<String> redirectAllow,
+            Integer vacationMinDays, Integer maxTestMessageBytes) {
+        public SievePolicy {
+            maxScriptBytes = maxScriptBytes == null ? 64 * 1024 : maxScriptBytes;
+            maxScripts = maxScripts == null ? 20 : maxScripts;
+            redirectAllow = redirectAllow == null ? List.of() : List.copyOf(redirectAllow);
+            vacationMinDays = vacationMinDays == null ? 1 : vacationMinDays;
+            maxTestMessageBytes = maxTestMessageBytes == null ? 512 * 1024 : maxTestMessageBytes;
         }
     }
 

@@ -15,6 +15,8 @@ import org.hostctl.server.service.MailboxService;
 import org.hostctl.server.service.PhpService;
 import org.hostctl.server.service.Principal;
 import org.hostctl.server.service.ServiceException;
+import org.hostctl.server.service.SieveService;
+import org.hostctl.server.sieve.SieveUnavailableException;
 import org.hostctl.server.service.TokenService;
 import org.hostctl.server.store.StoreException;
 import org.slf4j.Logger;
@@ -29,11 +31,15 @@ public final class HttpApi {
     private final TokenService tokens;
     private Javalin app;
 
-    public HttpApi(TokenService tokens, AccountService accounts, PhpService php, MailboxService mailboxes,
-            AliasService aliases, AutoreplyService autoreplies) {
-        this.tokens = tokens;
-        this.routes = Routes.table(new MeHandler(accounts), new PhpHandler(php),
-                new MailHandler(mailboxes, aliases, autoreplies), new OpenApiHandler());
+    /** The services the API calls. */
+    public record Services(TokenService tokens, AccountService accounts, PhpService php, MailboxService mailboxes,
+            AliasService aliases, AutoreplyService autoreplies, SieveService sieve) {}
+
+    public HttpApi(Services s) {
+        this.tokens = s.tokens();
+        this.routes = Routes.table(new MeHandler(s.accounts()), new PhpHandler(s.php()),
+                new MailHandler(s.mailboxes(), s.aliases(), s.autoreplies()), new SieveHandler(s.sieve()),
+                new OpenApiHandler());
     }
 
     /** The route table, for tests that hold it to the OpenAPI document. */
@@ -57,6 +63,7 @@ public final class HttpApi {
                 config.routes.addHttpHandler(io.javalin.http.HandlerType.findOrCreate(r.method()), r.path(), guarded(r));
             }
             config.routes.exception(ServiceException.class, ProblemMapper::service);
+            config.routes.exception(SieveUnavailableException.class, ProblemMapper::sieveUnavailable);
             config.routes.exception(HttpResponseException.class, this::httpError);
             config.routes.exception(JacksonException.class, ProblemMapper::badJson);
             config.routes.exception(StoreException.class, ProblemMapper::store);

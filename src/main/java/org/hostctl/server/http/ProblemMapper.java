@@ -6,6 +6,7 @@ import java.util.List;
 import org.hostctl.api.Json;
 import org.hostctl.api.Problem;
 import org.hostctl.server.service.ServiceException;
+import org.hostctl.server.sieve.SieveUnavailableException;
 import org.hostctl.server.store.BusyException;
 import org.hostctl.server.store.DuplicateException;
 import org.hostctl.server.store.InUseException;
@@ -26,7 +27,15 @@ final class ProblemMapper {
             ctx.header("Retry-After", "30");
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), Escape.line(e.getMessage()));
         }
-        write(ctx, status, e.code(), e.kind().title(), e.getMessage(), null);
+        write(ctx, status, e.code(), e.kind().title(), e.getMessage(), e.errors());
+    }
+
+    /** A Sieve backend (ManageSieve server) that is down, too slow or answered nonsense. */
+    static void sieveUnavailable(SieveUnavailableException e, Context ctx) {
+        ctx.header("Retry-After", "30");
+        LOG.warn("{} {}: {}{}", ctx.method(), ctx.path(), Escape.line(e.getMessage()),
+                e.getCause() == null ? "" : " (" + Escape.line(e.getCause().toString()) + ")");
+        write(ctx, 503, "backend-unavailable", ServiceException.Kind.UNAVAILABLE.title(), e.getMessage(), null);
     }
 
     static void http(HttpResponseException e, Context ctx) {
@@ -77,6 +86,7 @@ final class ProblemMapper {
     static int status(ServiceException.Kind kind) {
         return switch (kind) {
             case INVALID, POLICY, UNSAFE -> 422;
+            case TOO_LARGE -> 413;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case UNAUTHENTICATED -> 401;

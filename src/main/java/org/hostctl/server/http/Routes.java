@@ -10,7 +10,8 @@ import java.util.List;
 public final class Routes {
     private Routes() {}
 
-    static List<Route> table(MeHandler me, PhpHandler php, MailHandler mail, OpenApiHandler openApi) {
+    static List<Route> table(MeHandler me, PhpHandler php, MailHandler mail, SieveHandler sieve,
+            OpenApiHandler openApi) {
         return List.of(
                 new Route("GET", "/v1/openapi.yaml", PUBLIC, openApi::get),
                 new Route("GET", "/v1/me", READ, me::get),
@@ -33,6 +34,15 @@ public final class Routes {
                 new Route("GET", "/v1/mailboxes/{address}/autoreply", READ, mail::autoreply),
                 new Route("PUT", "/v1/mailboxes/{address}/autoreply", WRITE, mail::setAutoreply),
                 new Route("DELETE", "/v1/mailboxes/{address}/autoreply", WRITE, mail::autoreplyOff),
+                new Route("GET", "/v1/mailboxes/{address}/sieve", READ, sieve::list),
+                new Route("GET", "/v1/mailboxes/{address}/sieve/{name}", READ, sieve::get),
+                new Route("PUT", "/v1/mailboxes/{address}/sieve/{name}", WRITE, sieve::put),
+                new Route("DELETE", "/v1/mailboxes/{address}/sieve/{name}", WRITE, sieve::delete),
+                new Route("POST", "/v1/mailboxes/{address}/sieve/{name}/activate", WRITE, sieve::activate),
+                new Route("POST", "/v1/mailboxes/{address}/sieve/{name}/rename", WRITE, sieve::rename),
+                new Route("POST", "/v1/mailboxes/{address}/sieve-deactivate", WRITE, sieve::deactivate),
+                new Route("POST", "/v1/mailboxes/{address}/sieve-check", READ, sieve::check),
+                new Route("POST", "/v1/mailboxes/{address}/sieve-test", READ, sieve::test),
                 new Route("GET", "/v1/aliases", READ, mail::aliases),
                 new Route("GET", "/v1/aliases/{source}", READ, mail::alias),
                 new Route("POST", "/v1/aliases/{source}", WRITE, mail::addAlias),

@@ -2,11 +2,16 @@ package org.hostctl.server.service;
 
 import java.time.Clock;
 import org.hostctl.api.Autoreply;
+import org.hostctl.server.sieve.VacationScript;
 import org.hostctl.server.store.AutoreplyRow;
 import org.hostctl.server.store.MailRepository;
 import org.hostctl.server.store.MailboxRow;
 
-/** Autoresponders of mailboxes: subject, text, optional dates, minimum days between replies to one sender. */
+/**
+ * Autoresponders of mailboxes: subject, text, optional dates, minimum days between replies to one sender. Each is
+ * kept in the {@code autoreply} table and written out as a Sieve {@code vacation} rule in the mailbox home
+ * ({@link VacationScript}), which Dovecot runs before the customer's own active script.
+ */
 public final class AutoreplyService {
     static final int MAX_SUBJECT = 200;
     static final int MAX_BODY = 16 * 1024;
@@ -14,11 +19,13 @@ public final class AutoreplyService {
 
     private final MailRepository mail;
     private final MailboxService mailboxes;
+    private final VacationScript vacation;
     private final Clock clock;
 
-    public AutoreplyService(MailRepository mail, MailboxService mailboxes, Clock clock) {
+    public AutoreplyService(MailRepository mail, MailboxService mailboxes, VacationScript vacation, Clock clock) {
         this.mail = mail;
         this.mailboxes = mailboxes;
+        this.vacation = vacation;
         this.clock = clock;
     }
 
@@ -50,6 +57,7 @@ public final class AutoreplyService {
         }
         mail.setAutoreply(new AutoreplyRow(m.email(), subject, body, req.startDate(), req.endDate(), interval,
                 clock.instant()));
+        vacation.write(m.email(), subject, body, req.startDate(), req.endDate(), interval);
         return show(p, m.email());
     }
 
@@ -57,6 +65,7 @@ public final class AutoreplyService {
     public Autoreply off(Principal p, String address) {
         MailboxRow m = mailboxes.own(p, address);
         mail.removeAutoreply(m.email());
+        vacation.remove(m.email());
         return show(p, m.email());
     }
 }

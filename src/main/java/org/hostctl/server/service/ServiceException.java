@@ -1,5 +1,8 @@
 package org.hostctl.server.service;
 
+import java.util.List;
+import org.hostctl.api.Problem;
+
 /**
  * A failure a client caused or must be told about; the HTTP layer turns its {@link Kind} into a status.
  * The message is one line that names the problem and never carries a secret.
@@ -17,6 +20,8 @@ public class ServiceException extends RuntimeException {
         CONFLICT("conflict", "Conflict"),
         /** A policy of the provider refuses the request. */
         POLICY("policy", "Refused by policy"),
+        /** The input is larger than the provider allows. */
+        TOO_LARGE("too-large", "Request too large"),
         /** A file or path cannot be used safely. */
         UNSAFE("unsafe-path", "Unsafe path"),
         /** No or a wrong credential. */
@@ -47,6 +52,7 @@ public class ServiceException extends RuntimeException {
 
     private final Kind kind;
     private final String code;
+    private final List<Problem.FieldError> errors;
 
     public ServiceException(Kind kind, String message) {
         this(kind, kind.code(), message, null);
@@ -57,9 +63,20 @@ public class ServiceException extends RuntimeException {
     }
 
     public ServiceException(Kind kind, String code, String message, Throwable cause) {
+        this(kind, code, message, cause, null);
+    }
+
+    /** With field-level details, e.g. a script's compile errors pointing at {@code /content}. */
+    public ServiceException(Kind kind, String code, String message, Throwable cause, List<Problem.FieldError> errors) {
         super(message, cause);
         this.kind = kind;
         this.code = code;
+        this.errors = errors == null ? null : List.copyOf(errors);
+    }
+
+    /** Field-level details, or null. */
+    public List<Problem.FieldError> errors() {
+        return errors;
     }
 
     public Kind kind() {

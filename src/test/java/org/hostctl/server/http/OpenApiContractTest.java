@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import org.hostctl.api.Docroot;
 import org.hostctl.api.Json;
 import org.hostctl.api.Problem;
+import org.hostctl.support.DownSieveBackend;
 import org.hostctl.support.Fixtures;
 import org.hostctl.support.RawApi;
 import org.hostctl.support.RawApi.Reply;
@@ -91,7 +92,9 @@ class OpenApiContractTest {
                 .schemaLoaders(l -> l.schemas(Map.of(DOC_IRI, closedJson))));
         config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
 
-        hostd = TestHostd.start(tmp.resolve("data"), Fixtures.CONFIG, Fixtures.CLOCK);
+        hostd = TestHostd.start(tmp.resolve("data"), Fixtures.CONFIG
+                + "sieve:\n  backends:\n    - {name: mx-down, host: 127.0.0.1, port: 1, domains: [down.example]}\n",
+                Fixtures.CLOCK, c -> new DownSieveBackend(c.name()));
         api = new RawApi(hostd.url());
         aliceWeb = Files.createDirectories(tmp.resolve("alice"));
         Files.createDirectories(aliceWeb.resolve("public_html/shop/cart"));
@@ -104,6 +107,7 @@ class OpenApiContractTest {
         alice = hostd.token("alice", false);
         aliceReadOnly = hostd.token("alice", true);
         hostd.hostd().mailboxes().addDomain("alice", "example.com");
+        hostd.hostd().mailboxes().addDomain("alice", "down.example");
     }
 
     @AfterAll
@@ -210,7 +214,8 @@ class OpenApiContractTest {
     void each_schema_has_exactly_its_records_components_with_matching_types() throws Exception {
         Set<String> requests = requestBodySchemas();
         assertThat(requests).containsExactlyInAnyOrder("PhpSetRequest", "MailboxCreate", "PasswordChange",
-                "QuotaChange", "AliasChange", "Autoreply", "NameChange");
+                "QuotaChange", "AliasChange", "Autoreply", "NameChange", "SievePut", "SieveCheck", "SieveRename",
+                "SieveTestRequest");
         int checked = 0;
         for (Class<?> record : apiRecords()) {
             JsonNode schema = doc.path("components").path("schemas").path(record.getSimpleName());
@@ -369,6 +374,7 @@ class OpenApiContractTest {
                 api.post(verify + "?path=a//b", alice));
 
         mailCalls(calls);
+        sieveCalls(calls);
 
         Map<String, Set<Integer>> seen = new TreeMap<>();
         for (Map.Entry<String, List<Reply>> e : calls.entrySet()) {
@@ -466,6 +472,81 @@ class OpenApiContractTest {
                 api.delete(al + "/sales@example.com", null), api.delete(al + "/sales@example.com", aliceReadOnly),
                 api.delete(al + "/none@example.com", alice));
         add(calls, "GET /v1/domains", api.get("/v1/domains", alice), api.get("/v1/domains", null));
+    }
+
+    /** Success and every documented problem of the Sieve operations, on the embedded and on a down backend. */
+    private void sieveCalls(Map<String, List<Reply>> calls) {
+        String mb = "/v1/mailboxes";
+        String pw = "{\"address\":\"%s\",\"password\":\"correct horse battery staple\"}";
+        for (String a : List.of("sv@example.com", "svgone@example.com", "dora@down.example")) {
+            assertThat(api.send("POST", mb, alice, pw.formatted(a)).status()).isEqualTo(201);
+        }
+        assertThat(api.delete(mb + "/svgone@example.com", alice).status()).isEqualTo(200);
+        String sv = mb + "/sv@example.com";
+        String gone = mb + "/svgone@example.com";
+        String down = mb + "/dora@down.example";
+        String nobody = mb + "/nobody@example.com";
+        String zip = "require [\\\"fileinto\\\"]; fileinto \\\"Archive\\\";";
+        String put = "{\"content\":\"" + zip + "\",\"activate\":true}";
+        String keep = "{\"content\":\"keep;\"}";
+        String big = "{\"content\":\"#" + "x".repeat(70 * 1024) + "\\nkeep;\"}";
+        String broken = "{\"content\":\"require \\\"fileinto\\\";\\nfileinto \\\"A\\\"\\n\"}";
+        String longName = "n".repeat(129);
+        add(calls, "PUT " + mb + "/{address}/sieve/{name}",
+                api.put(sv + "/sieve/zip", alice, put), api.put(sv + "/sieve/second", alice, keep),
+                api.put(sv + "/sieve/third", null, keep), api.put(sv + "/sieve/third", aliceReadOnly, keep),
+                api.put(nobody + "/sieve/third", alice, keep), api.put(gone + "/sieve/third", alice, keep),
+                api.put(sv + "/sieve/third", alice, big), api.put(sv + "/sieve/third", alice, broken),
+                api.put(sv + "/sieve/third", alice, "{\"content\":\"\"}"),
+                api.put(down + "/sieve/third", alice, keep));
+        add(calls, "GET " + mb + "/{address}/sieve", api.get(sv + "/sieve", alice), api.get(sv + "/sieve", null),
+                api.get(nobody + "/sieve", alice), api.get(down + "/sieve", alice));
+        add(calls, "GET " + mb + "/{address}/sieve/{name}", api.get(sv + "/sieve/zip", alice),
+                api.get(sv + "/sieve/zip", null), api.get(sv + "/sieve/missing", alice),
+                api.get(sv + "/sieve/" + longName, alice), api.get(down + "/sieve/zip", alice));
+        add(calls, "POST " + mb + "/{address}/sieve/{name}/activate",
+                api.post(sv + "/sieve/second/activate", alice), api.post(sv + "/sieve/second/activate", null),
+                api.post(sv + "/sieve/second/activate", aliceReadOnly), api.post(sv + "/sieve/missing/activate", alice),
+                api.post(gone + "/sieve/second/activate", alice),
+                api.post(sv + "/sieve/" + longName + "/activate", alice),
+                api.post(down + "/sieve/second/activate", alice));
+        String renameTo = "{\"newName\":\"%s\"}";
+        add(calls, "POST " + mb + "/{address}/sieve/{name}/rename",
+                api.send("POST", sv + "/sieve/zip/rename", alice, renameTo.formatted("zip-archive")),
+                api.send("POST", sv + "/sieve/zip-archive/rename", null, renameTo.formatted("z")),
+                api.send("POST", sv + "/sieve/zip-archive/rename", aliceReadOnly, renameTo.formatted("z")),
+                api.send("POST", sv + "/sieve/missing/rename", alice, renameTo.formatted("z")),
+                api.send("POST", sv + "/sieve/zip-archive/rename", alice, renameTo.formatted("second")),
+                api.send("POST", sv + "/sieve/zip-archive/rename", alice, renameTo.formatted("a/b")),
+                api.send("POST", down + "/sieve/zip/rename", alice, renameTo.formatted("z")));
+        String check = "{\"content\":\"" + zip + "\"}";
+        add(calls, "POST " + mb + "/{address}/sieve-check",
+                api.send("POST", sv + "/sieve-check", alice, check), api.send("POST", sv + "/sieve-check", null, check),
+                api.send("POST", nobody + "/sieve-check", alice, check),
+                api.send("POST", gone + "/sieve-check", alice, check),
+                api.send("POST", sv + "/sieve-check", alice, big),
+                api.send("POST", sv + "/sieve-check", alice, "{\"content\":\"redirect \\\"x@elsewhere.example\\\";\"}"),
+                api.send("POST", down + "/sieve-check", alice, check));
+        String message = "From: a@other.example\\r\\nTo: sv@example.com\\r\\nSubject: hi\\r\\n\\r\\nhello\\r\\n";
+        String test = "{\"content\":\"" + zip + "\",\"message\":\"" + message + "\"}";
+        add(calls, "POST " + mb + "/{address}/sieve-test",
+                api.send("POST", sv + "/sieve-test", alice, test), api.send("POST", sv + "/sieve-test", null, test),
+                api.send("POST", nobody + "/sieve-test", alice, test),
+                api.send("POST", gone + "/sieve-test", alice, test),
+                api.send("POST", sv + "/sieve-test", alice, "{\"content\":\"keep;\",\"message\":\""
+                        + "x".repeat(600 * 1024) + "\"}"),
+                api.send("POST", sv + "/sieve-test", alice, "{\"message\":\"" + message + "\"}"),
+                api.send("POST", down + "/sieve-test", alice, "{\"scriptName\":\"zip\",\"message\":\"" + message
+                        + "\"}"));
+        add(calls, "DELETE " + mb + "/{address}/sieve/{name}",
+                api.delete(sv + "/sieve/zip-archive", alice), api.delete(sv + "/sieve/second", null),
+                api.delete(sv + "/sieve/second", aliceReadOnly), api.delete(sv + "/sieve/missing", alice),
+                api.delete(sv + "/sieve/second", alice), api.delete(sv + "/sieve/second?deactivate=maybe", alice),
+                api.delete(down + "/sieve/second", alice));
+        add(calls, "POST " + mb + "/{address}/sieve-deactivate",
+                api.post(sv + "/sieve-deactivate", alice), api.post(sv + "/sieve-deactivate", null),
+                api.post(sv + "/sieve-deactivate", aliceReadOnly), api.post(nobody + "/sieve-deactivate", alice),
+                api.post(gone + "/sieve-deactivate", alice), api.post(down + "/sieve-deactivate", alice));
     }
 
     @Test
