@@ -29,6 +29,8 @@ import java.util.function.Function;
 import org.hostctl.server.service.SieveService;
 import org.hostctl.server.sieve.DirectoryBackend;
 import org.hostctl.server.sieve.MailHomes;
+import org.hostctl.server.sieve.ManageSieveBackend;
+import org.hostctl.server.sieve.ManageSieveClient;
 import org.hostctl.server.sieve.SieveBackend;
 import org.hostctl.server.sieve.SieveBackendFactory;
 import org.hostctl.server.sieve.SieveBackends;
@@ -104,9 +106,38 @@ public final class Hostd implements AutoCloseable {
      * ManageSieve backend stops hostd at start with this message rather than failing on the first request.
      */
     static SieveBackend manageSieveBackend(HostdConfig.SieveBackendConfig config) {
-        throw new IllegalArgumentException("sieve.backends[" + config.name() + "]: this hostd has no ManageSieve"
-                + " client; remove the backend to keep scripts in the mailbox homes (embedded)");
+        String where = "sieve.backends[" + config.name() + "]";
+        if (config.masterUser() == null || config.masterUser().isBlank() || config.masterPasswordFile() == null) {
+            throw new IllegalArgumentException(where + ": masterUser and masterPasswordFile are required");
+        }
+        char[] password;
+        try {
+            String first = java.nio.file.Files.readAllLines(Path.of(config.masterPasswordFile()),
+                    java.nio.charset.StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            password = first.strip().toCharArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(where + ": cannot read masterPasswordFile " + config.masterPasswordFile()
+                    + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+        if (password.length == 0) {
+            throw new IllegalArgumentException(where + ": masterPasswordFile " + config.masterPasswordFile()
+                    + " is empty");
+        }
+        ManageSieveClient.Tls tls = "none".equals(config.tls()) ? ManageSieveClient.Tls.NONE
+                : ManageSieveClient.Tls.STARTTLS;
+        java.time.Duration timeout = java.time.Duration.ofSeconds(config.timeoutSeconds());
+        ManageSieveClient.Settings settings = ManageSieveClient.Settings.of(config.name(), config.host(),
+                config.port(), tls, config.caFile() == null ? null : Path.of(config.caFile()))
+                .withTimeouts(timeout, timeout);
+        try {
+            return new ManageSieveBackend(settings, config.masterUser(), password, MAX_MANAGESIEVE_SCRIPT);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
     }
+
+    /** Largest script hostd sends to a ManageSieve server; the policy's own limit is checked before. */
+    private static final int MAX_MANAGESIEVE_SCRIPT = 1 << 20;
 
     /** A backend's settings with caFile and masterPasswordFile relative to the data directory made absolute. */
     private static HostdConfig.SieveBackendConfig resolved(HostdConfig.SieveBackendConfig c, Path dataDir) {
