@@ -465,8 +465,19 @@ public final class DovecotFixture implements AutoCloseable {
         }
     }
 
+    /** Where the fake sendmail records what Dovecot would send, one file per message. */
+    public Path outbox() {
+        return dir.resolve("outbox");
+    }
+
     private void writeFiles(int[] ids) throws IOException {
         Path etc = dir.resolve("etc");
+        Path outbox = createDirectory(outbox(), "rwx------");
+        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+        Files.getFileAttributeView(outbox, PosixFileAttributeView.class).setOwner(users.lookupPrincipalByName(VMAIL));
+        createDirectory(dir.resolve("bin"), "rwxr-xr-x");
+        write(dir.resolve("bin/sendmail"), "#!/bin/sh\n# records the message instead of sending it\n"
+                + "f=$(mktemp " + outbox + "/msg.XXXXXX) && cat > \"$f\"\n", "rwxr-xr-x");
         write(etc.resolve("dovecot.conf"), DovecotFixtureConfig.dovecotConf(new DovecotFixtureConfig.Settings(
                 dir, imapPort, lmtpPort, sievePort, authPort, quotaStatusPort, ids[0], ids[1], ssl,
                 authFailureDelay)), "rw-r--r--");

@@ -47,6 +47,8 @@ final class DovecotFixtureConfig {
                 info_log_path = %2$s/log/dovecot.log
                 debug_log_path = %2$s/log/dovecot.log
                 protocols = imap lmtp sieve
+                # what Dovecot sends (vacation replies) is recorded in DIR/outbox, never sent
+                sendmail_path = %2$s/bin/sendmail
                 listen = 127.0.0.1
                 hostname = %3$s
                 postmaster_address = postmaster@hostd.test
@@ -129,6 +131,8 @@ final class DovecotFixtureConfig {
                   quota_status_nouser = DUNNO
                   quota_status_overquota = "552 5.2.2 %8$s"
                   sieve = file:~/sieve;active=~/.dovecot.sieve
+                  # hostd's autoresponder: a vacation rule run before the customer's own active script
+                  sieve_before = ~/.hostd-vacation.sieve
                   sieve_max_redirects = 4
                   sieve_max_script_size = 1M
                   sieve_quota_max_scripts = 50

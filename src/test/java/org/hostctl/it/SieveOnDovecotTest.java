@@ -205,7 +205,45 @@ class SieveOnDovecotTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
+    void the_autoresponder_replies_beside_the_customers_own_filter_and_stops_when_turned_off() throws Exception {
+        long archived = count(mxA, "ann@a.example", "Archive");
+        HostctlRun set = alice.runWithStdin("Back on Monday.\n", "autoreply", "set", "ann@a.example", "--subject",
+                "Out of office", "--text-file", "-", "--every", "1");
+        assertThat(set.exitCode()).as(set.toString()).isZero();
+
+        deliver(mxA, "ann@a.example", zipMessage("<zip-3@other.example>"));
+
+        assertThat(count(mxA, "ann@a.example", "Archive")).as("the customer's zip rule still files").isEqualTo(
+                archived + 1);
+        String reply = awaitOutbox(1);
+        assertThat(reply).contains("Subject: Out of office").contains("sender@other.example").contains("Back on Monday.");
+
+        assertThat(alice.run("autoreply", "off", "ann@a.example").exitCode()).isZero();
+        deliver(mxA, "ann@a.example", zipMessage("<zip-4@other.example>").replace("sender@other.example",
+                "another@other.example"));
+        Thread.sleep(1500);
+        try (var sent = Files.list(mxA.outbox())) {
+            assertThat(sent.count()).as("no reply once the autoresponder is off").isEqualTo(1);
+        }
+    }
+
+    private String awaitOutbox(int n) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var sent = Files.list(mxA.outbox())) {
+                List<Path> files = sent.sorted().toList();
+                if (files.size() >= n) {
+                    return Files.readString(files.get(n - 1));
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no vacation reply in " + mxA.outbox() + "; dovecot log:\n" + mxA.logTail());
+    }
+
+    @Test
+    @Order(9)
     void a_stopped_backend_makes_its_domains_exit_6_naming_it_while_the_other_backend_works() {
         HostctlRun onB = alice.run("sieve", "put", "carol@b.example", "keep", files.resolve("zip.sieve").toString());
         assertThat(onB.exitCode()).as(onB.toString()).isZero();
