@@ -50,7 +50,7 @@ public final class CliExceptionHandler implements IExecutionExceptionHandler, IP
             String m = a.getMessage();
             message = m;
             details = a.errors().stream().map(Problem.FieldError::detail)
-                    .filter(d -> d != null && !d.equals(m)).toList();
+                    .filter(d -> d != null && !d.equals(m) && !m.endsWith(d)).toList();
             Problem p = a.problem();
             if (a.status() == 401) {
                 hint = "log in again with 'hostctl auth login', or check HOSTCTL_TOKEN";
