@@ -13,6 +13,7 @@ import org.hostctl.cli.cmd.mail.AliasCommand;
 import org.hostctl.cli.cmd.mail.AutoreplyCommand;
 import org.hostctl.cli.cmd.mail.DomainCommand;
 import org.hostctl.cli.cmd.mail.MailboxCommand;
+import org.hostctl.cli.cmd.maillog.MailCommand;
 import org.hostctl.cli.cmd.php.PhpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +37,7 @@ public final class Cli {
         COMMANDS.put("mailbox", MailboxCommand.class);
         COMMANDS.put("alias", AliasCommand.class);
         COMMANDS.put("autoreply", AutoreplyCommand.class);
+        COMMANDS.put("mail", MailCommand.class);
         COMMANDS.put("api", ApiCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);
     }

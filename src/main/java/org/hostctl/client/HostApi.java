@@ -1,6 +1,10 @@
 package org.hostctl.client;
 
+import java.time.Instant;
 import java.util.List;
+import org.hostctl.api.MailLogPage;
+import org.hostctl.api.MailLogStats;
+import org.hostctl.api.MailMessage;
 import org.hostctl.api.Alias;
 import org.hostctl.api.Autoreply;
 import org.hostctl.api.Domain;
@@ -79,6 +83,15 @@ public interface HostApi {
 
     /** {@code DELETE /v1/aliases/{source}}: the named destinations, or the whole alias when none are named. */
     void removeAlias(String source, List<String> destinations);
+
+    /** {@code GET /v1/mail/log}: one page of the send log, newest first. */
+    MailLogPage mailLog(MailLogQuery query);
+
+    /** {@code GET /v1/mail/log/{id}}: one message by id, queue ID or Message-ID, with its whole trail. */
+    MailMessage mailLogEntry(String id);
+
+    /** {@code GET /v1/mail/log/stats}; null parameters take the server's defaults. */
+    MailLogStats mailLogStats(Instant since, Instant until, String by);
 
     /** Any call, for {@code hostctl api}: the raw response. */
     RawResponse call(String method, String pathAndQuery, byte[] body);

@@ -25,6 +25,14 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.hostctl.server.maillog.LogCorrelator;
+import org.hostctl.server.maillog.MailLogIngestor;
+import org.hostctl.server.maillog.MailLogSink;
+import org.hostctl.server.service.MailLogService;
+import org.hostctl.server.store.MailLogRepository;
 import org.slf4j.LoggerFactory;
 
 /** hostd assembled from a data directory: configuration, store, services and the HTTP API. */
@@ -40,12 +48,22 @@ public final class Hostd implements AutoCloseable {
     private final MailboxService mailboxes;
     private final AliasService aliases;
     private final AutoreplyService autoreplies;
+    private final MailLogRepository mailLogStore;
+    private final MailLogService mailLog;
+    private final Function<MailLogSink, LogCorrelator> correlators;
+    private final Path dataDir;
+    private final Clock clock;
     private HttpApi http;
     private ScheduledExecutorService scheduler;
+    private MailLogIngestor ingestor;
 
-    private Hostd(HostdConfig config, Path dataDir, Database db, Clock clock) {
+    private Hostd(HostdConfig config, Path dataDir, Database db, Clock clock,
+            Function<MailLogSink, LogCorrelator> correlators) {
         this.config = config;
         this.db = db;
+        this.dataDir = dataDir;
+        this.clock = clock;
+        this.correlators = correlators;
         PhpCatalog catalog = new PhpCatalog(config.php(), clock);
         AccountRepository accountRepo = new AccountRepository(db);
         this.accounts = new AccountService(accountRepo, catalog, clock);
@@ -68,17 +86,30 @@ public final class Hostd implements AutoCloseable {
                 defaultQuota, clock);
         this.aliases = new AliasService(mailRepo, mailboxes, clock);
         this.autoreplies = new AutoreplyService(mailRepo, mailboxes, clock);
+        if (config.maillog().retentionDays() < 1) {
+            throw new IllegalArgumentException("maillog.retentionDays must be at least 1");
+        }
+        this.mailLogStore = new MailLogRepository(db, clock);
+        this.mailLog = new MailLogService(mailLogStore, Duration.ofDays(config.maillog().retentionDays()), clock);
     }
 
     /** Opens the data directory, creating it with a commented configuration on first use, and migrates the store. */
     public static Hostd open(Path dataDir, Clock clock) {
+        return open(dataDir, clock, null);
+    }
+
+    /**
+     * Like {@link #open(Path, Clock)}, with the Postfix log correlator: {@code correlators} makes one that reports
+     * to the sink it is given. Null: no correlator, mail log files are not read.
+     */
+    public static Hostd open(Path dataDir, Clock clock, Function<MailLogSink, LogCorrelator> correlators) {
         Path file = ConfigFile.ensure(dataDir);
         HostdConfig config = ConfigFile.read(file);
         String url = config.database() != null && !config.database().isBlank() ? config.database()
                 : "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SQLITE_FILE);
         Database db = Database.open(url);
         try {
-            return new Hostd(config, dataDir, db, clock);
+            return new Hostd(config, dataDir, db, clock, correlators);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -105,10 +136,42 @@ public final class Hostd implements AutoCloseable {
         return mailboxes;
     }
 
+    public MailLogService mailLog() {
+        return mailLog;
+    }
+
+    /** The send log store, which is also the sink a correlator reports to. */
+    public MailLogRepository mailLogStore() {
+        return mailLogStore;
+    }
+
+    /** The running log ingestion, or null when no log is read. */
+    public MailLogIngestor ingestor() {
+        return ingestor;
+    }
+
     /** Starts the HTTP API and the hourly purge of expired deleted mailboxes; port 0 picks a free port. */
     public HttpApi serve(String host, int port) {
-        http = new HttpApi(tokens, accounts, php, mailboxes, aliases, autoreplies);
+        return serve(host, port, List.of());
+    }
+
+    /**
+     * Like {@link #serve(String, int)}, and follows the mail logs of {@code maillog.files} and {@code extraMailLogs}
+     * when a correlator was given.
+     */
+    public HttpApi serve(String host, int port, List<Path> extraMailLogs) {
+        http = new HttpApi(tokens, accounts, php, mailboxes, aliases, autoreplies, mailLog);
         http.start(host, port);
+        List<Path> logs = new ArrayList<>();
+        config.maillog().files().forEach(f -> logs.add(dataDir.resolve(f)));
+        logs.addAll(extraMailLogs);
+        if (!logs.isEmpty() && correlators == null) {
+            LoggerFactory.getLogger(Hostd.class).warn("mail logs {} are not read: this hostd has no Postfix log"
+                    + " parser", logs);
+        } else if (!logs.isEmpty()) {
+            ingestor = new MailLogIngestor(logs.stream().distinct().toList(), correlators, mailLogStore, clock);
+            ingestor.start(Duration.ofSeconds(1));
+        }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hostd-purge");
             t.setDaemon(true);
@@ -121,6 +184,7 @@ public final class Hostd implements AutoCloseable {
     private void purge() {
         try {
             mailboxes.purgeExpired();
+            mailLog.purge();
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(Hostd.class).error("purge failed: {}", e.toString());
         }
@@ -130,6 +194,9 @@ public final class Hostd implements AutoCloseable {
     public void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        if (ingestor != null) {
+            ingestor.close();
         }
         if (http != null) {
             http.stop();

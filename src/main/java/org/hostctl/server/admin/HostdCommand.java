@@ -81,7 +81,8 @@ public final class HostdCommand {
     }
 
     Hostd open() {
-        return Hostd.open(dataDir(), Clock.systemUTC());
+        return Hostd.open(dataDir(), Clock.systemUTC(),
+                org.hostctl.server.maillog.Correlators.builtIn().orElse(null));
     }
 
     boolean json() {

@@ -13,9 +13,12 @@ import java.util.List;
  * @param database JDBC URL of the store; null for the SQLite file in the data directory
  * @param php PHP versions offered and their handlers
  * @param verifyTimeoutSeconds how long {@code php verify} waits for the site
+ * @param mail mailboxes
+ * @param maillog send logs: which Postfix logs to read, how long to keep what they say
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail) {
+public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail,
+        MailLog maillog) {
 
     /** Default listen address. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:8640";
@@ -25,6 +28,7 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
         php = php == null ? new Php(null, List.of(), List.of()) : php;
         verifyTimeoutSeconds = verifyTimeoutSeconds == null ? 10 : verifyTimeoutSeconds;
         mail = mail == null ? new Mail(null, null, null, null, null) : mail;
+        maillog = maillog == null ? new MailLog(null, null) : maillog;
     }
 
     public Duration verifyTimeout() {
@@ -50,6 +54,20 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
             retentionDays = retentionDays == null ? 30 : retentionDays;
             defaultQuota = defaultQuota == null ? "1G" : defaultQuota;
             doveadm = doveadm == null ? List.of() : List.copyOf(doveadm);
+        }
+    }
+
+    /**
+     * Send log settings.
+     *
+     * @param files Postfix log files to follow ({@code maillog_file} or syslog text files); relative to the data
+     *     directory when not absolute
+     * @param retentionDays days a message, a reject and an unparsed line are kept
+     */
+    public record MailLog(List<String> files, Integer retentionDays) {
+        public MailLog {
+            files = files == null ? List.of() : List.copyOf(files);
+            retentionDays = retentionDays == null ? 30 : retentionDays;
         }
     }
 

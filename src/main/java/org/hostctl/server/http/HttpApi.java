@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.hostctl.server.service.AccountService;
 import org.hostctl.server.service.AliasService;
 import org.hostctl.server.service.AutoreplyService;
+import org.hostctl.server.service.MailLogService;
 import org.hostctl.server.service.MailboxService;
 import org.hostctl.server.service.PhpService;
 import org.hostctl.server.service.Principal;
@@ -30,10 +31,10 @@ public final class HttpApi {
     private Javalin app;
 
     public HttpApi(TokenService tokens, AccountService accounts, PhpService php, MailboxService mailboxes,
-            AliasService aliases, AutoreplyService autoreplies) {
+            AliasService aliases, AutoreplyService autoreplies, MailLogService mailLog) {
         this.tokens = tokens;
         this.routes = Routes.table(new MeHandler(accounts), new PhpHandler(php),
-                new MailHandler(mailboxes, aliases, autoreplies), new OpenApiHandler());
+                new MailHandler(mailboxes, aliases, autoreplies), new MailLogHandler(mailLog), new OpenApiHandler());
     }
 
     /** The route table, for tests that hold it to the OpenAPI document. */
