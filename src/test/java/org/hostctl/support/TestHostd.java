@@ -21,6 +21,17 @@ public final class TestHostd implements AutoCloseable {
         this.http = hostd.serve("127.0.0.1", 0);
     }
 
+    /** Like {@link #start(Path, String, Clock)}, with a Postfix log correlator. */
+    public static TestHostd start(Path dataDir, String configYaml, Clock clock,
+            java.util.function.Function<org.hostctl.server.maillog.MailLogSink,
+                    org.hostctl.server.maillog.LogCorrelator> correlators) throws IOException {
+        Files.createDirectories(dataDir);
+        if (configYaml != null) {
+            Files.writeString(dataDir.resolve("hostd.yaml"), configYaml);
+        }
+        return new TestHostd(dataDir, Hostd.open(dataDir, clock, correlators));
+    }
+
     /** Starts hostd on {@code dataDir}, writing {@code configYaml} as hostd.yaml first when it is not null. */
     public static TestHostd start(Path dataDir, String configYaml, Clock clock) throws IOException {
         Files.createDirectories(dataDir);
