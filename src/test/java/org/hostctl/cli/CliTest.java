@@ -46,6 +46,9 @@ class CliTest {
                 Arguments.of("php", new String[] {"--jq", ".[]", "--no-headers", "php", "show"}),
                 Arguments.of("auth", new String[] {"--profile=work", "auth", "status"}),
                 Arguments.of("api", new String[] {"api", "GET", "/v1/me"}),
+                Arguments.of("mail", new String[] {"mail", "log", "--since", "2h", "--to", "a@b.example"}),
+                Arguments.of("mail", new String[] {"-o", "json", "mail", "log", "show", "4BC2D1F2A3"}),
+                Arguments.of("mail", new String[] {"mail", "log", "stats", "--by", "hour", "-o", "csv"}),
                 Arguments.of("php", new String[] {"php", "--help"}));
     }
 
@@ -75,7 +78,7 @@ class CliTest {
 
     @Test
     void root_help_an_unknown_command_options_only_and_completion_build_the_whole_tree() {
-        String[] all = {"auth", "php", "domain", "mailbox", "alias", "autoreply", "api", "completion"};
+        String[] all = {"auth", "php", "domain", "mailbox", "alias", "autoreply", "mail", "api", "completion"};
         assertThat(lazy("--help").getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy().getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy("phpp", "show").getSubcommands().keySet()).containsExactly(all);
