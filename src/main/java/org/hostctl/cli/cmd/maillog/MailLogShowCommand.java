@@ -59,7 +59,7 @@ public final class MailLogShowCommand extends BaseCommand {
         field(w, "ID", m.id());
         field(w, "Kind", m.kind());
         field(w, "Direction", m.direction());
-        field(w, "Status", out().alert(Printable.of(m.status())), false);
+        shown(w, "Status", out().alert(Printable.of(m.status())));
         field(w, "Received", m.receivedAt() == null ? null : m.receivedAt().toString());
         field(w, "Queue IDs", m.queueIds() == null ? null : String.join(" ", m.queueIds()));
         field(w, "Message-ID", m.messageId());
@@ -98,10 +98,11 @@ public final class MailLogShowCommand extends BaseCommand {
     }
 
     private static void field(PrintWriter w, String name, String value) {
-        field(w, name, value == null ? null : Printable.of(value), true);
+        shown(w, name, value == null ? null : Printable.of(value));
     }
 
-    private static void field(PrintWriter w, String name, String shown, boolean unused) {
+    /** A line of the detail whose value is already made printable. */
+    private static void shown(PrintWriter w, String name, String shown) {
         if (shown != null && !shown.isEmpty()) {
             w.println(String.format("%-12s%s", name, shown));
         }
