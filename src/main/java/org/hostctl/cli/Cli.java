@@ -13,6 +13,7 @@ import org.hostctl.cli.cmd.mail.AliasCommand;
 import org.hostctl.cli.cmd.mail.AutoreplyCommand;
 import org.hostctl.cli.cmd.mail.DomainCommand;
 import org.hostctl.cli.cmd.mail.MailboxCommand;
+import org.hostctl.cli.cmd.maillog.MailCommand;
 import org.hostctl.cli.cmd.php.PhpCommand;
 import org.hostctl.cli.cmd.sieve.SieveCommand;
 import picocli.CommandLine;
@@ -38,6 +39,7 @@ public final class Cli {
         COMMANDS.put("alias", AliasCommand.class);
         COMMANDS.put("autoreply", AutoreplyCommand.class);
         COMMANDS.put("sieve", SieveCommand.class);
+        COMMANDS.put("mail", MailCommand.class);
         COMMANDS.put("api", ApiCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);
     }

@@ -1,6 +1,10 @@
 package org.hostctl.client;
 
+import java.time.Instant;
 import java.util.List;
+import org.hostctl.api.MailLogPage;
+import org.hostctl.api.MailLogStats;
+import org.hostctl.api.MailMessage;
 import org.hostctl.api.Alias;
 import org.hostctl.api.Autoreply;
 import org.hostctl.api.Domain;
@@ -111,6 +115,14 @@ public interface HostApi {
 
     /** {@code POST /v1/mailboxes/{address}/sieve-test}: what a script would do with a message. */
     SieveTestResult testSieve(String address, SieveTestRequest request);
+    /** {@code GET /v1/mail/log}: one page of the send log, newest first. */
+    MailLogPage mailLog(MailLogQuery query);
+
+    /** {@code GET /v1/mail/log/{id}}: one message by id, queue ID or Message-ID, with its whole trail. */
+    MailMessage mailLogEntry(String id);
+
+    /** {@code GET /v1/mail/log/stats}; null parameters take the server's defaults. */
+    MailLogStats mailLogStats(Instant since, Instant until, String by);
 
     /** Any call, for {@code hostctl api}: the raw response. */
     RawResponse call(String method, String pathAndQuery, byte[] body);

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.hostctl.api.Json;
@@ -14,6 +15,9 @@ import org.hostctl.api.Alias;
 import org.hostctl.api.AliasChange;
 import org.hostctl.api.Autoreply;
 import org.hostctl.api.Domain;
+import org.hostctl.api.MailLogPage;
+import org.hostctl.api.MailLogStats;
+import org.hostctl.api.MailMessage;
 import org.hostctl.api.Mailbox;
 import org.hostctl.api.MailboxCreate;
 import org.hostctl.api.MailboxCreated;
@@ -290,6 +294,42 @@ public final class HttpHostApi implements HostApi {
 
     private static RequestBody emptyJson() {
         return RequestBody.create(new byte[0], JSON);
+    }
+
+    @Override
+    public MailLogPage mailLog(MailLogQuery q) {
+        HttpUrl.Builder u = url("/v1/mail/log");
+        query(u, "from", q.from());
+        query(u, "to", q.to());
+        query(u, "since", q.since() == null ? null : q.since().toString());
+        query(u, "until", q.until() == null ? null : q.until().toString());
+        query(u, "status", q.status());
+        query(u, "messageId", q.messageId());
+        query(u, "queueId", q.queueId());
+        query(u, "direction", q.direction());
+        query(u, "limit", q.limit() == null ? null : q.limit().toString());
+        query(u, "cursor", q.cursor());
+        return send(get(u.build()), type(MailLogPage.class));
+    }
+
+    @Override
+    public MailMessage mailLogEntry(String id) {
+        return send(get(url("/v1/mail/log").addPathSegment(id).build()), type(MailMessage.class));
+    }
+
+    @Override
+    public MailLogStats mailLogStats(Instant since, Instant until, String by) {
+        HttpUrl.Builder u = url("/v1/mail/log/stats");
+        query(u, "since", since == null ? null : since.toString());
+        query(u, "until", until == null ? null : until.toString());
+        query(u, "by", by);
+        return send(get(u.build()), type(MailLogStats.class));
+    }
+
+    private static void query(HttpUrl.Builder u, String name, String value) {
+        if (value != null) {
+            u.addQueryParameter(name, value);
+        }
     }
 
     private HttpUrl.Builder mailboxUrl(String address) {

@@ -36,6 +36,14 @@ import org.hostctl.server.sieve.SieveBackendFactory;
 import org.hostctl.server.sieve.SieveBackends;
 import org.hostctl.server.sieve.SieveTools;
 import org.hostctl.server.sieve.VacationScript;
+import java.util.ArrayList;
+import java.util.List;
+import org.hostctl.server.maillog.Correlators;
+import org.hostctl.server.maillog.LogCorrelator;
+import org.hostctl.server.maillog.MailLogIngestor;
+import org.hostctl.server.maillog.MailLogSink;
+import org.hostctl.server.service.MailLogService;
+import org.hostctl.server.store.MailLogRepository;
 import org.slf4j.LoggerFactory;
 
 /** hostd assembled from a data directory: configuration, store, services and the HTTP API. */
@@ -52,13 +60,22 @@ public final class Hostd implements AutoCloseable {
     private final AliasService aliases;
     private final AutoreplyService autoreplies;
     private final SieveService sieve;
+    private final MailLogRepository mailLogStore;
+    private final MailLogService mailLog;
+    private final Function<MailLogSink, LogCorrelator> correlators;
+    private final Path dataDir;
+    private final Clock clock;
     private HttpApi http;
     private ScheduledExecutorService scheduler;
+    private MailLogIngestor ingestor;
 
     private Hostd(HostdConfig config, Path dataDir, Database db, Clock clock,
-            Function<HostdConfig.SieveBackendConfig, SieveBackend> manageSieve) {
+            Plugins plugins) {
         this.config = config;
         this.db = db;
+        this.dataDir = dataDir;
+        this.clock = clock;
+        this.correlators = plugins.correlators();
         PhpCatalog catalog = new PhpCatalog(config.php(), clock);
         AccountRepository accountRepo = new AccountRepository(db);
         this.accounts = new AccountService(accountRepo, catalog, clock);
@@ -94,9 +111,14 @@ public final class Hostd implements AutoCloseable {
         MailHomes homes = new MailHomes(mailRepo, mailboxes.mailRoot());
         SieveBackends backends = new SieveBackends(sc, SieveBackendFactory.of(
                 new DirectoryBackend(HostdConfig.Sieve.EMBEDDED, homes, tools),
-                c -> manageSieve.apply(resolved(c, dataDir))));
+                c -> plugins.manageSieve().apply(resolved(c, dataDir))));
         this.sieve = new SieveService(mailboxes, mailRepo, backends, tools, policy);
         this.autoreplies = new AutoreplyService(mailRepo, mailboxes, new VacationScript(homes, tools), clock);
+        if (config.maillog().retentionDays() < 1) {
+            throw new IllegalArgumentException("maillog.retentionDays must be at least 1");
+        }
+        this.mailLogStore = new MailLogRepository(db, clock);
+        this.mailLog = new MailLogService(mailLogStore, Duration.ofDays(config.maillog().retentionDays()), clock);
     }
 
     /**
@@ -149,24 +171,46 @@ public final class Hostd implements AutoCloseable {
         return file == null || file.isBlank() ? file : dataDir.toAbsolutePath().resolve(file).normalize().toString();
     }
 
+    /**
+     * What hostd plugs in from outside its core: how a configured ManageSieve backend is built, and the Postfix log
+     * correlator (null: mail logs are not read).
+     *
+     * @param manageSieve builds the backend of one {@code sieve.backends[]} entry
+     * @param correlators makes a correlator reporting to the sink it is given, or null
+     */
+    public record Plugins(Function<HostdConfig.SieveBackendConfig, SieveBackend> manageSieve,
+            Function<MailLogSink, LogCorrelator> correlators) {
+        /** The real ManageSieve client and the built-in correlator. */
+        public static Plugins defaults() {
+            return new Plugins(Hostd::manageSieveBackend, Correlators.builtIn().orElse(null));
+        }
+
+        public Plugins withManageSieve(Function<HostdConfig.SieveBackendConfig, SieveBackend> f) {
+            return new Plugins(f, correlators);
+        }
+
+        public Plugins withCorrelators(Function<MailLogSink, LogCorrelator> f) {
+            return new Plugins(manageSieve, f);
+        }
+    }
+
     /** Opens the data directory, creating it with a commented configuration on first use, and migrates the store. */
     public static Hostd open(Path dataDir, Clock clock) {
-        return open(dataDir, clock, Hostd::manageSieveBackend);
+        return open(dataDir, clock, Plugins.defaults());
     }
 
     /**
-     * Like {@link #open(Path, Clock)}, building the ManageSieve backends of {@code sieve.backends[]} with
-     * {@code manageSieve} (tests pass stand-ins).
+     * Like {@link #open(Path, Clock)}, with the given ManageSieve backend builder and Postfix log correlator
+     * (tests pass stand-ins).
      */
-    public static Hostd open(Path dataDir, Clock clock,
-            Function<HostdConfig.SieveBackendConfig, SieveBackend> manageSieve) {
+    public static Hostd open(Path dataDir, Clock clock, Plugins plugins) {
         Path file = ConfigFile.ensure(dataDir);
         HostdConfig config = ConfigFile.read(file);
         String url = config.database() != null && !config.database().isBlank() ? config.database()
                 : "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SQLITE_FILE);
         Database db = Database.open(url);
         try {
-            return new Hostd(config, dataDir, db, clock, manageSieve);
+            return new Hostd(config, dataDir, db, clock, plugins);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -201,10 +245,43 @@ public final class Hostd implements AutoCloseable {
         return sieve;
     }
 
+    public MailLogService mailLog() {
+        return mailLog;
+    }
+
+    /** The send log store, which is also the sink a correlator reports to. */
+    public MailLogRepository mailLogStore() {
+        return mailLogStore;
+    }
+
+    /** The running log ingestion, or null when no log is read. */
+    public MailLogIngestor ingestor() {
+        return ingestor;
+    }
+
     /** Starts the HTTP API and the hourly purge of expired deleted mailboxes; port 0 picks a free port. */
     public HttpApi serve(String host, int port) {
-        http = new HttpApi(new HttpApi.Services(tokens, accounts, php, mailboxes, aliases, autoreplies, sieve));
+        return serve(host, port, List.of());
+    }
+
+    /**
+     * Like {@link #serve(String, int)}, and follows the mail logs of {@code maillog.files} and {@code extraMailLogs}
+     * when a correlator was given.
+     */
+    public HttpApi serve(String host, int port, List<Path> extraMailLogs) {
+        http = new HttpApi(new HttpApi.Services(tokens, accounts, php, mailboxes, aliases, autoreplies, sieve,
+                mailLog));
         http.start(host, port);
+        List<Path> logs = new ArrayList<>();
+        config.maillog().files().forEach(f -> logs.add(dataDir.resolve(f)));
+        logs.addAll(extraMailLogs);
+        if (!logs.isEmpty() && correlators == null) {
+            LoggerFactory.getLogger(Hostd.class).warn("mail logs {} are not read: this hostd has no Postfix log"
+                    + " parser", logs);
+        } else if (!logs.isEmpty()) {
+            ingestor = new MailLogIngestor(logs.stream().distinct().toList(), correlators, mailLogStore, clock);
+            ingestor.start(Duration.ofSeconds(1));
+        }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hostd-purge");
             t.setDaemon(true);
@@ -217,6 +294,7 @@ public final class Hostd implements AutoCloseable {
     private void purge() {
         try {
             mailboxes.purgeExpired();
+            mailLog.purge();
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(Hostd.class).error("purge failed: {}", e.toString());
         }
@@ -226,6 +304,9 @@ public final class Hostd implements AutoCloseable {
     public void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        if (ingestor != null) {
+            ingestor.close();
         }
         if (http != null) {
             http.stop();

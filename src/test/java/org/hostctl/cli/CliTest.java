@@ -48,6 +48,9 @@ class CliTest {
                 Arguments.of("api", new String[] {"api", "GET", "/v1/me"}),
                 Arguments.of("sieve", new String[] {"-o", "json", "sieve", "test", "a@example.com", "f.sieve",
                     "--message", "m.eml"}),
+                Arguments.of("mail", new String[] {"mail", "log", "--since", "2h", "--to", "a@b.example"}),
+                Arguments.of("mail", new String[] {"-o", "json", "mail", "log", "show", "4BC2D1F2A3"}),
+                Arguments.of("mail", new String[] {"mail", "log", "stats", "--by", "hour", "-o", "csv"}),
                 Arguments.of("php", new String[] {"php", "--help"}));
     }
 
@@ -77,7 +80,7 @@ class CliTest {
 
     @Test
     void root_help_an_unknown_command_options_only_and_completion_build_the_whole_tree() {
-        String[] all = {"auth", "php", "domain", "mailbox", "alias", "autoreply", "sieve", "api",
+        String[] all = {"auth", "php", "domain", "mailbox", "alias", "autoreply", "sieve", "mail", "api",
             "completion"};
         assertThat(lazy("--help").getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy().getSubcommands().keySet()).containsExactly(all);

@@ -24,6 +24,13 @@ public final class TestHostd implements AutoCloseable {
         this.http = hostd.serve("127.0.0.1", 0);
     }
 
+    /** Like {@link #start(Path, String, Clock)}, with a Postfix log correlator. */
+    public static TestHostd startWithCorrelator(Path dataDir, String configYaml, Clock clock,
+            java.util.function.Function<org.hostctl.server.maillog.MailLogSink,
+                    org.hostctl.server.maillog.LogCorrelator> correlators) throws IOException {
+        return start(dataDir, configYaml, clock, Hostd.Plugins.defaults().withCorrelators(correlators));
+    }
+
     /** Starts hostd on {@code dataDir}, writing {@code configYaml} as hostd.yaml first when it is not null. */
     public static TestHostd start(Path dataDir, String configYaml, Clock clock) throws IOException {
         Files.createDirectories(dataDir);
@@ -34,13 +41,19 @@ public final class TestHostd implements AutoCloseable {
     }
 
     /** Like {@link #start(Path, String, Clock)}, with stand-ins for the configured ManageSieve backends. */
-    public static TestHostd start(Path dataDir, String configYaml, Clock clock,
+    public static TestHostd startWithManageSieve(Path dataDir, String configYaml, Clock clock,
             Function<HostdConfig.SieveBackendConfig, SieveBackend> manageSieve) throws IOException {
+        return start(dataDir, configYaml, clock, Hostd.Plugins.defaults().withManageSieve(manageSieve));
+    }
+
+    /** Like {@link #start(Path, String, Clock)}, with the given plug-ins. */
+    public static TestHostd start(Path dataDir, String configYaml, Clock clock, Hostd.Plugins plugins)
+            throws IOException {
         Files.createDirectories(dataDir);
         if (configYaml != null) {
             Files.writeString(dataDir.resolve("hostd.yaml"), configYaml);
         }
-        return new TestHostd(dataDir, Hostd.open(dataDir, clock, manageSieve));
+        return new TestHostd(dataDir, Hostd.open(dataDir, clock, plugins));
     }
 
     public String url() {

@@ -1,5 +1,8 @@
 package org.hostctl.server.admin;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.hostctl.server.Hostd;
 import org.hostctl.server.http.HttpApi;
@@ -14,6 +17,7 @@ import picocli.CommandLine.Spec;
         description = "Run the API. Creates the data directory with a commented hostd.yaml on first start.",
         footer = {"", "Prints 'hostd listening on URL' on stdout once it accepts requests; stops on SIGTERM.", "",
             "Examples:", "  hostd serve --data /var/lib/hostd",
+            "  hostd serve --data /var/lib/hostd --maillog /var/log/postfix.log",
             "  hostd serve --data /tmp/hostd --listen 127.0.0.1:0     # a free port"})
 public final class ServeCommand implements Callable<Integer> {
     @ParentCommand
@@ -25,6 +29,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: listen in hostd.yaml, 127.0.0.1:8640). Port 0 picks one.")
     String listen;
+
+    @Option(names = "--maillog", paramLabel = "PATH",
+            description = "A Postfix log file to follow for the send log, besides maillog.files in hostd.yaml."
+                    + " Repeatable.")
+    List<Path> maillogs = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -45,7 +54,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         HttpApi api;
         try {
-            api = hostd.serve(host, port);
+            api = hostd.serve(host, port, maillogs.stream().map(p -> p.toAbsolutePath()).toList());
         } catch (RuntimeException e) {
             hostd.close();
             throw e;

@@ -15,10 +15,11 @@ import java.util.List;
  * @param verifyTimeoutSeconds how long {@code php verify} waits for the site
  * @param mail mailbox settings
  * @param sieve where mailboxes' Sieve scripts live and what they may do
+ * @param maillog send logs: which Postfix logs to read, how long to keep what they say
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail,
-        Sieve sieve) {
+        Sieve sieve, MailLog maillog) {
 
     /** Default listen address. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:8640";
@@ -29,6 +30,7 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
         verifyTimeoutSeconds = verifyTimeoutSeconds == null ? 10 : verifyTimeoutSeconds;
         mail = mail == null ? new Mail(null, null, null, null, null) : mail;
         sieve = sieve == null ? new Sieve(null, null, null, null, null, null) : sieve;
+        maillog = maillog == null ? new MailLog(null, null) : maillog;
     }
 
     public Duration verifyTimeout() {
@@ -122,6 +124,20 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
             redirectAllow = redirectAllow == null ? List.of() : List.copyOf(redirectAllow);
             vacationMinDays = vacationMinDays == null ? 1 : vacationMinDays;
             maxTestMessageBytes = maxTestMessageBytes == null ? 512 * 1024 : maxTestMessageBytes;
+        }
+    }
+
+    /**
+     * Send log settings.
+     *
+     * @param files Postfix log files to follow ({@code maillog_file} or syslog text files); relative to the data
+     *     directory when not absolute
+     * @param retentionDays days a message, a reject and an unparsed line are kept
+     */
+    public record MailLog(List<String> files, Integer retentionDays) {
+        public MailLog {
+            files = files == null ? List.of() : List.copyOf(files);
+            retentionDays = retentionDays == null ? 30 : retentionDays;
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.hostctl.server.service.AccountService;
 import org.hostctl.server.service.AliasService;
 import org.hostctl.server.service.AutoreplyService;
+import org.hostctl.server.service.MailLogService;
 import org.hostctl.server.service.MailboxService;
 import org.hostctl.server.service.PhpService;
 import org.hostctl.server.service.Principal;
@@ -33,13 +34,13 @@ public final class HttpApi {
 
     /** The services the API calls. */
     public record Services(TokenService tokens, AccountService accounts, PhpService php, MailboxService mailboxes,
-            AliasService aliases, AutoreplyService autoreplies, SieveService sieve) {}
+            AliasService aliases, AutoreplyService autoreplies, SieveService sieve, MailLogService mailLog) {}
 
     public HttpApi(Services s) {
         this.tokens = s.tokens();
         this.routes = Routes.table(new MeHandler(s.accounts()), new PhpHandler(s.php()),
                 new MailHandler(s.mailboxes(), s.aliases(), s.autoreplies()), new SieveHandler(s.sieve()),
-                new OpenApiHandler());
+                new MailLogHandler(s.mailLog()), new OpenApiHandler());
     }
 
     /** The route table, for tests that hold it to the OpenAPI document. */

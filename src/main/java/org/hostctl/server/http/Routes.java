@@ -11,7 +11,7 @@ public final class Routes {
     private Routes() {}
 
     static List<Route> table(MeHandler me, PhpHandler php, MailHandler mail, SieveHandler sieve,
-            OpenApiHandler openApi) {
+            MailLogHandler mailLog, OpenApiHandler openApi) {
         return List.of(
                 new Route("GET", "/v1/openapi.yaml", PUBLIC, openApi::get),
                 new Route("GET", "/v1/me", READ, me::get),
@@ -46,6 +46,9 @@ public final class Routes {
                 new Route("GET", "/v1/aliases", READ, mail::aliases),
                 new Route("GET", "/v1/aliases/{source}", READ, mail::alias),
                 new Route("POST", "/v1/aliases/{source}", WRITE, mail::addAlias),
-                new Route("DELETE", "/v1/aliases/{source}", WRITE, mail::removeAlias));
+                new Route("DELETE", "/v1/aliases/{source}", WRITE, mail::removeAlias),
+                new Route("GET", "/v1/mail/log", READ, mailLog::list),
+                new Route("GET", "/v1/mail/log/stats", READ, mailLog::stats),
+                new Route("GET", "/v1/mail/log/{id}", READ, mailLog::show));
     }
 }

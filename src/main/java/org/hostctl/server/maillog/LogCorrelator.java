@@ -10,4 +10,8 @@ public interface LogCorrelator {
 
     /** Expires partial records that saw no line for a long time (orphans); call now and then. */
     void expireOlderThan(java.time.Instant cutoff);
+
+    /** Reports everything still held back (e.g. before a stop), so that nothing read is lost. */
+    default void flush() {
+    }
 }

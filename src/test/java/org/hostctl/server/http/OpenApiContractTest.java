@@ -40,6 +40,7 @@ import org.hostctl.api.Json;
 import org.hostctl.api.Problem;
 import org.hostctl.support.DownSieveBackend;
 import org.hostctl.support.Fixtures;
+import org.hostctl.support.MailLogSamples;
 import org.hostctl.support.RawApi;
 import org.hostctl.support.RawApi.Reply;
 import org.hostctl.support.TestHostd;
@@ -92,7 +93,7 @@ class OpenApiContractTest {
                 .schemaLoaders(l -> l.schemas(Map.of(DOC_IRI, closedJson))));
         config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
 
-        hostd = TestHostd.start(tmp.resolve("data"), Fixtures.CONFIG
+        hostd = TestHostd.startWithManageSieve(tmp.resolve("data"), Fixtures.CONFIG
                 + "sieve:\n  backends:\n    - {name: mx-down, host: 127.0.0.1, port: 1, domains: [down.example]}\n",
                 Fixtures.CLOCK, c -> new DownSieveBackend(c.name()));
         api = new RawApi(hostd.url());
@@ -375,6 +376,7 @@ class OpenApiContractTest {
 
         mailCalls(calls);
         sieveCalls(calls);
+        mailLogCalls(calls);
 
         Map<String, Set<Integer>> seen = new TreeMap<>();
         for (Map.Entry<String, List<Reply>> e : calls.entrySet()) {
@@ -547,6 +549,39 @@ class OpenApiContractTest {
                 api.post(sv + "/sieve-deactivate", alice), api.post(sv + "/sieve-deactivate", null),
                 api.post(sv + "/sieve-deactivate", aliceReadOnly), api.post(nobody + "/sieve-deactivate", alice),
                 api.post(gone + "/sieve-deactivate", alice), api.post(down + "/sieve-deactivate", alice));
+    }
+
+    /** Success and every documented problem of the send log operations. */
+    private void mailLogCalls(Map<String, List<Reply>> calls) {
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-28T10:00:00Z");
+        org.hostctl.server.store.MailLogRepository sink = hostd.hostd().mailLogStore();
+        org.hostctl.server.maillog.MessageRecord m = MailLogSamples.withStatus(MailLogSamples.message("CONTRACT01", t0,
+                "ann@example.com", "ann@example.com", "x@remote.example:deferred"), "x@remote.example:bounced",
+                "y@remote.example:sent");
+        sink.message(m);
+        sink.message(MailLogSamples.bounceOf(m, "CONTRACT02"));
+        sink.message(MailLogSamples.message("CONTRACT03", t0.plusSeconds(60), "ann@example.com", null,
+                "z@remote.example:deferred", "w@remote.example:pending"));
+        sink.reject(MailLogSamples.reject("mx1/rej/contract", t0.plusSeconds(120), "spam@remote.example",
+                "nobody@example.com", null));
+        String log = "/v1/mail/log";
+        String filters = "?from=ann@example.com&to=remote.example&since=2026-11-28T00:00:00Z"
+                + "&until=2026-11-29T00:00:00Z&status=bounced&direction=out&messageId=%3CCONTRACT01@mx1.example%3E"
+                + "&queueId=CONTRACT01&limit=10";
+        Reply firstPage = api.get(log + "?limit=1", alice);
+        add(calls, "GET " + log, api.get(log, alice), firstPage, api.get(log + filters, alice),
+                api.get(log + "?cursor=" + firstPage.json().path("nextCursor").asText(), alice),
+                api.get(log, null), api.get(log + "?status=lost", alice), api.get(log + "?limit=501", alice));
+        add(calls, "GET " + log + "/stats", api.get(log + "/stats", alice),
+                api.get(log + "/stats?since=2026-11-28T00:00:00Z&until=2026-11-28T12:00:00Z&by=hour&direction=in",
+                        alice),
+                api.get(log + "/stats", null), api.get(log + "/stats?by=week", alice));
+        String rejectId = api.get(log + "?status=rejected", alice).json().path("items").get(0).path("id").asText();
+        add(calls, "GET " + log + "/{id}", api.get(log + "/CONTRACT01", alice), api.get(log + "/" + rejectId, alice),
+                api.get(log + "/CONTRACT03", alice), api.get(log + "/CONTRACT01", null),
+                api.get(log + "/NOSUCH0001", alice));
+        assertThat(calls.get("GET " + log + "/{id}").get(0).json().path("notifications")).hasSize(1);
+        assertThat(calls.get("GET " + log).get(2).json().path("items")).hasSize(1);
     }
 
     @Test

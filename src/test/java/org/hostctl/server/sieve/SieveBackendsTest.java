@@ -52,7 +52,7 @@ class SieveBackendsTest {
     @Test
     void hostd_hands_absolute_file_paths_to_the_managesieve_factory(@TempDir Path tmp) throws Exception {
         List<HostdConfig.SieveBackendConfig> built = new ArrayList<>();
-        try (TestHostd hostd = TestHostd.start(tmp.resolve("data"), TWO_SERVERS, Fixtures.CLOCK, c -> {
+        try (TestHostd hostd = TestHostd.startWithManageSieve(tmp.resolve("data"), TWO_SERVERS, Fixtures.CLOCK, c -> {
             built.add(c);
             return new DownSieveBackend(c.name());
         })) {
@@ -84,7 +84,7 @@ class SieveBackendsTest {
                 {"sieve: {policy: {maxScriptBytes: 0}}", "sieve.policy"}}) {
             Path data = java.nio.file.Files.createTempDirectory(tmp, "d");
             java.nio.file.Files.writeString(data.resolve("hostd.yaml"), Fixtures.CONFIG + c[0] + "\n");
-            assertThatThrownBy(() -> Hostd.open(data, Fixtures.CLOCK, x -> new DownSieveBackend(x.name())).close())
+            assertThatThrownBy(() -> Hostd.open(data, Fixtures.CLOCK, Hostd.Plugins.defaults().withManageSieve(x -> new DownSieveBackend(x.name()))).close())
                     .as(c[0]).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(c[1]);
         }
     }

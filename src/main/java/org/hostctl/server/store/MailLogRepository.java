@@ -1,0 +1,868 @@
+package org.hostctl.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hostctl.server.maillog.AttemptRecord;
+import org.hostctl.server.maillog.LoggedText;
+import org.hostctl.server.maillog.MailLogSink;
+import org.hostctl.server.maillog.MessageRecord;
+import org.hostctl.server.maillog.RecipientRecord;
+import org.hostctl.server.maillog.RejectRecord;
+
+/**
+ * The send log: messages, recipients, attempts and rejects from the correlator, ingestion checkpoints and
+ * unparsed lines. Each record is an upsert by key in a short transaction; {@link #commit} writes a whole
+ * ingestion batch and its checkpoint in one.
+ *
+ * <p>Attribution (../shared/reference/postfix-logs.md §5 rule 9) is decided when a row is written: a message
+ * belongs on the sending side to the account whose mailbox is the SASL user, else to the account owning the
+ * envelope sender's domain; each recipient belongs to the account owning its domain (or its {@code orig_to}'s).
+ * A reject belongs to the SASL user's account (out) and to the account owning the refused recipient's domain
+ * (in); its claimed sender attributes nothing.
+ */
+public final class MailLogRepository implements MailLogSink {
+    /** Kind of queued messages in page rows. */
+    public static final String MESSAGE = "message";
+    /** Kind of rejects in page rows. */
+    public static final String REJECT = "reject";
+
+    private static final String MESSAGE_COLUMNS = "m.msg_key, m.id, m.host, m.message_id, m.sender, m.sasl_user,"
+            + " m.uid, m.client, m.size_bytes, m.nrcpt, m.received_at, m.removed_at, m.parent_key,"
+            + " m.notification_kind, m.account";
+    private static final String REJECT_COLUMNS = "j.rej_key, j.id, j.host, j.at, j.client, j.sender, j.recipient,"
+            + " j.sasl_user, j.code, j.response, j.out_account, j.in_account";
+    /** At most this many keys per {@code IN (...)} list. */
+    private static final int IN_CHUNK = 200;
+
+    private final Database db;
+    private final Clock clock;
+
+    public MailLogRepository(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    @Override
+    public void message(MessageRecord message) {
+        db.tx(c -> {
+            upsertMessage(c, message, new Attribution(c));
+            return null;
+        });
+    }
+
+    @Override
+    public void reject(RejectRecord reject) {
+        db.tx(c -> {
+            upsertReject(c, reject, new Attribution(c));
+            return null;
+        });
+    }
+
+    @Override
+    public void unparsed(String source, long offset, String line) {
+        db.tx(c -> {
+            insertUnparsed(c, new Unparsed(source, "", offset, line));
+            return null;
+        });
+    }
+
+    /**
+     * A line no rule understood, at a position of a file identity.
+     *
+     * @param source the configured log path
+     * @param fileIdentity {@code device:inode} of the file read, empty when unknown
+     * @param offset byte offset of the line
+     * @param text the line
+     */
+    public record Unparsed(String source, String fileIdentity, long offset, String text) {}
+
+    /**
+     * Where reading a file stopped.
+     *
+     * @param source the configured log path
+     * @param fileIdentity {@code device:inode}
+     * @param offset bytes read and committed
+     * @param updatedAt when it was written
+     */
+    public record Checkpoint(String source, String fileIdentity, long offset, Instant updatedAt) {}
+
+    /**
+     * What one ingestion batch learned, committed in one transaction with its checkpoints.
+     *
+     * @param messages newest state per message key
+     * @param rejects rejects
+     * @param unparsed lines no rule understood
+     * @param checkpoints positions reached, upserted
+     * @param finished checkpoints of rotated files read to their end, deleted
+     */
+    public record Batch(Collection<MessageRecord> messages, Collection<RejectRecord> rejects,
+            Collection<Unparsed> unparsed, Collection<Checkpoint> checkpoints, Collection<Checkpoint> finished) {
+        public boolean isEmpty() {
+            return messages.isEmpty() && rejects.isEmpty() && unparsed.isEmpty() && checkpoints.isEmpty()
+                    && finished.isEmpty();
+        }
+    }
+
+    /** Writes everything of {@code batch} in one transaction: all of it or, on failure, none. */
+    public void commit(Batch batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        db.tx(c -> {
+            Attribution who = new Attribution(c);
+            for (MessageRecord m : batch.messages()) {
+                upsertMessage(c, m, who);
+            }
+            for (RejectRecord r : batch.rejects()) {
+                upsertReject(c, r, who);
+            }
+            for (Unparsed u : batch.unparsed()) {
+                insertUnparsed(c, u);
+            }
+            for (Checkpoint cp : batch.finished()) {
+                update(c, "DELETE FROM maillog_checkpoint WHERE source = ? AND file_identity = ?", cp.source(),
+                        cp.fileIdentity());
+            }
+            for (Checkpoint cp : batch.checkpoints()) {
+                update(c, "INSERT INTO maillog_checkpoint (source, file_identity, byte_offset, updated_at)"
+                        + " VALUES (?, ?, ?, ?) ON CONFLICT (source, file_identity) DO UPDATE SET"
+                        + " byte_offset = excluded.byte_offset, updated_at = excluded.updated_at",
+                        cp.source(), cp.fileIdentity(), cp.offset(), Timestamps.format(clock.instant()));
+            }
+            return null;
+        });
+    }
+
+    /** The checkpoints of a source, oldest update first. */
+    public List<Checkpoint> checkpoints(String source) {
+        return db.withConnection(c -> {
+            List<Checkpoint> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT source, file_identity, byte_offset, updated_at"
+                    + " FROM maillog_checkpoint WHERE source = ? ORDER BY updated_at, file_identity")) {
+                ps.setString(1, source);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Checkpoint(rs.getString(1), rs.getString(2), rs.getLong(3),
+                                Timestamps.parse(rs.getString(4))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private void upsertMessage(Connection c, MessageRecord m, Attribution who) throws SQLException {
+        String key = LoggedText.clean(m.key(), 1000);
+        String sender = LoggedText.clean(m.sender());
+        String senderNorm = LoggedText.address(sender);
+        String senderDomain = LoggedText.domainOf(sender);
+        String sasl = LoggedText.clean(m.saslUser());
+        String account = who.sender(sasl, senderDomain);
+        List<String> queueIds = m.queueIds() == null ? List.of() : m.queueIds().stream()
+                .map(q -> LoggedText.clean(q, 64)).toList();
+        String notification = m.notificationKind();
+        if (notification != null && !List.of("bounce", "delay", "success", "expired").contains(notification)) {
+            notification = null;
+        }
+        update(c, "INSERT INTO maillog_message (msg_key, id, host, queue_ids, message_id, sender, sender_norm,"
+                + " sender_domain, sasl_user, uid, client, size_bytes, nrcpt, received_at, removed_at, parent_key,"
+                + " notification_kind, account, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?) ON CONFLICT (msg_key) DO UPDATE SET host = excluded.host, queue_ids = excluded.queue_ids,"
+                + " message_id = excluded.message_id, sender = excluded.sender, sender_norm = excluded.sender_norm,"
+                + " sender_domain = excluded.sender_domain, sasl_user = excluded.sasl_user, uid = excluded.uid,"
+                + " client = excluded.client, size_bytes = excluded.size_bytes, nrcpt = excluded.nrcpt,"
+                + " received_at = excluded.received_at, removed_at = excluded.removed_at,"
+                + " parent_key = excluded.parent_key, notification_kind = excluded.notification_kind,"
+                + " account = excluded.account, updated_at = excluded.updated_at",
+                key, LoggedText.id(MESSAGE, key), nonNull(LoggedText.clean(m.host(), 255)), String.join(" ", queueIds),
+                LoggedText.clean(m.messageId(), 998), sender, senderNorm, senderDomain, sasl,
+                LoggedText.clean(m.uid(), 64), LoggedText.clean(m.client(), 512), m.size(), m.nrcpt(),
+                Timestamps.format(m.receivedAt()), m.removedAt() == null ? null : Timestamps.format(m.removedAt()),
+                LoggedText.clean(m.parentKey(), 1000), notification, account, Timestamps.format(clock.instant()));
+        // children first; attempts go with their recipients
+        update(c, "DELETE FROM maillog_recipient WHERE msg_key = ?", key);
+        update(c, "DELETE FROM maillog_queue_id WHERE msg_key = ?", key);
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO maillog_queue_id (msg_key, position, queue_id) VALUES (?, ?, ?)")) {
+            for (int i = 0; i < queueIds.size(); i++) {
+                ps.setString(1, key);
+                ps.setInt(2, i);
+                ps.setString(3, queueIds.get(i));
+                ps.addBatch();
+            }
+            if (!queueIds.isEmpty()) {
+                ps.executeBatch();
+            }
+        }
+        List<RecipientRecord> recipients = m.recipients() == null ? List.of() : m.recipients();
+        try (PreparedStatement rp = c.prepareStatement("INSERT INTO maillog_recipient (msg_key, position, address,"
+                + " address_norm, domain, orig_to, orig_to_norm, status, dsn, relay, response, last_attempt_at,"
+                + " account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement ap = c.prepareStatement("INSERT INTO maillog_attempt (msg_key, position, seq, at,"
+                        + " status, dsn, relay, delay, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int attempts = 0;
+            for (int i = 0; i < recipients.size(); i++) {
+                RecipientRecord r = recipients.get(i);
+                String address = nonNull(LoggedText.clean(r.address(), 1024));
+                String origTo = LoggedText.clean(r.origTo(), 1024);
+                String domain = LoggedText.domainOf(address);
+                String recipientAccount = who.domain(domain);
+                if (recipientAccount == null && origTo != null) {
+                    recipientAccount = who.domain(LoggedText.domainOf(origTo));
+                }
+                bind(rp, key, i, address, nonNull(LoggedText.address(address)), domain, origTo,
+                        LoggedText.address(origTo), status(r.status()), LoggedText.clean(r.dsn(), 32),
+                        LoggedText.clean(r.relay(), 512), LoggedText.clean(r.response()),
+                        r.lastAttemptAt() == null ? null : Timestamps.format(r.lastAttemptAt()), recipientAccount);
+                rp.addBatch();
+                List<AttemptRecord> list = r.attempts() == null ? List.of() : r.attempts();
+                for (int s = 0; s < list.size(); s++) {
+                    AttemptRecord a = list.get(s);
+                    bind(ap, key, i, s, Timestamps.format(a.at()), nonNull(LoggedText.clean(a.status(), 32)),
+                            LoggedText.clean(a.dsn(), 32), LoggedText.clean(a.relay(), 512),
+                            LoggedText.clean(a.delay(), 32), LoggedText.clean(a.response()));
+                    ap.addBatch();
+                    attempts++;
+                }
+            }
+            if (!recipients.isEmpty()) {
+                rp.executeBatch();
+            }
+            if (attempts > 0) {
+                ap.executeBatch();
+            }
+        }
+    }
+
+    private static String status(String s) {
+        return s != null && List.of("pending", "sent", "deferred", "bounced", "expired").contains(s) ? s : "pending";
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
+    private void upsertReject(Connection c, RejectRecord r, Attribution who) throws SQLException {
+        String key = LoggedText.clean(r.key(), 1000);
+        String from = LoggedText.clean(r.from(), 1024);
+        String to = LoggedText.clean(r.to(), 1024);
+        String sasl = LoggedText.clean(r.saslUser());
+        String toDomain = LoggedText.domainOf(to);
+        update(c, "INSERT INTO maillog_reject (rej_key, id, host, at, client, sender, sender_norm, sender_domain,"
+                + " recipient, recipient_norm, recipient_domain, sasl_user, code, response, out_account, in_account)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rej_key) DO UPDATE SET"
+                + " host = excluded.host, at = excluded.at, client = excluded.client, sender = excluded.sender,"
+                + " sender_norm = excluded.sender_norm, sender_domain = excluded.sender_domain,"
+                + " recipient = excluded.recipient, recipient_norm = excluded.recipient_norm,"
+                + " recipient_domain = excluded.recipient_domain, sasl_user = excluded.sasl_user,"
+                + " code = excluded.code, response = excluded.response, out_account = excluded.out_account,"
+                + " in_account = excluded.in_account",
+                key, LoggedText.id(REJECT, key), nonNull(LoggedText.clean(r.host(), 255)), Timestamps.format(r.at()),
+                LoggedText.clean(r.client(), 512), from, LoggedText.address(from), LoggedText.domainOf(from), to,
+                LoggedText.address(to), toDomain, sasl, LoggedText.clean(r.code(), 32),
+                LoggedText.clean(r.response()), sasl == null ? null : who.mailbox(sasl), who.domain(toDomain));
+    }
+
+    private void insertUnparsed(Connection c, Unparsed u) throws SQLException {
+        String text = LoggedText.clean(u.text());
+        boolean capped = u.text() != null && u.text().length() > LoggedText.MAX_FIELD;
+        update(c, "INSERT INTO maillog_unparsed (source, file_identity, byte_offset, text, seen_at, capped)"
+                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, file_identity, byte_offset) DO NOTHING",
+                LoggedText.clean(u.source(), 1024), nonNull(u.fileIdentity()), u.offset(), nonNull(text),
+                Timestamps.format(clock.instant()), capped ? 1 : 0);
+    }
+
+    /** Account lookups of one transaction, remembered for its duration. */
+    private static final class Attribution {
+        private final Connection c;
+        private final Map<String, Optional<String>> domains = new HashMap<>();
+        private final Map<String, Optional<String>> mailboxes = new HashMap<>();
+
+        Attribution(Connection c) {
+            this.c = c;
+        }
+
+        /** The sending account: the SASL user's mailbox, else the sender's domain. */
+        String sender(String saslUser, String senderDomain) throws SQLException {
+            String bySasl = saslUser == null ? null : mailbox(saslUser);
+            return bySasl != null ? bySasl : domain(senderDomain);
+        }
+
+        String domain(String name) throws SQLException {
+            if (name == null) {
+                return null;
+            }
+            Optional<String> cached = domains.get(name);
+            if (cached == null) {
+                cached = Optional.ofNullable(single(c, "SELECT account FROM domain WHERE name = ?", name));
+                domains.put(name, cached);
+            }
+            return cached.orElse(null);
+        }
+
+        String mailbox(String saslUser) throws SQLException {
+            String email = LoggedText.address(saslUser);
+            if (email == null || !email.contains("@")) {
+                return null;
+            }
+            Optional<String> cached = mailboxes.get(email);
+            if (cached == null) {
+                cached = Optional.ofNullable(single(c, "SELECT d.account FROM mailbox mb JOIN domain d"
+                        + " ON d.name = mb.domain WHERE mb.email = ?", email));
+                mailboxes.put(email, cached);
+            }
+            return cached.orElse(null);
+        }
+    }
+
+    // ------------------------------------------------------------------ retention
+
+    /**
+     * Deletes messages that arrived and rejects logged before {@code cutoff}, unparsed lines seen before it, and
+     * the oldest unparsed lines beyond {@code maxUnparsed}. Returns the number of messages and rejects deleted.
+     */
+    public int purge(Instant cutoff, int maxUnparsed) {
+        String t = Timestamps.format(cutoff);
+        return db.tx(c -> {
+            int n = update(c, "DELETE FROM maillog_message WHERE received_at < ?", t);
+            n += update(c, "DELETE FROM maillog_reject WHERE at < ?", t);
+            update(c, "DELETE FROM maillog_unparsed WHERE seen_at < ?", t);
+            long count = count(c, "SELECT COUNT(*) FROM maillog_unparsed");
+            if (count > maxUnparsed) {
+                String keepFrom = single(c, "SELECT seen_at FROM maillog_unparsed ORDER BY seen_at DESC"
+                        + " LIMIT 1 OFFSET " + maxUnparsed);
+                if (keepFrom != null) {
+                    update(c, "DELETE FROM maillog_unparsed WHERE seen_at <= ?", keepFrom);
+                }
+            }
+            return n;
+        });
+    }
+
+    /** Number of unparsed lines kept. */
+    public long unparsedCount() {
+        return db.withConnection(c -> count(c, "SELECT COUNT(*) FROM maillog_unparsed"));
+    }
+
+    /** The unparsed lines of a source, in file order. */
+    public List<Unparsed> unparsedLines(String source) {
+        return db.withConnection(c -> {
+            List<Unparsed> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT source, file_identity, byte_offset, text"
+                    + " FROM maillog_unparsed WHERE source = ? ORDER BY seen_at, file_identity, byte_offset")) {
+                ps.setString(1, source);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Unparsed(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** Which of an account's rows a query covers. */
+    public enum Direction {
+        /** Sent by the account or received by it. */
+        ANY,
+        /** Sent by the account: every recipient. */
+        OUT,
+        /** Received by the account: its own recipients only. */
+        IN
+    }
+
+    /**
+     * A query of one account's send log. Values are canonical; null means no condition.
+     *
+     * @param account whose rows
+     * @param direction which side
+     * @param fromAddress exact envelope sender
+     * @param fromDomain sender's domain
+     * @param toAddress a visible recipient, before or after alias expansion
+     * @param toDomain a visible recipient's domain
+     * @param since arrival at or after
+     * @param until arrival before
+     * @param status a visible recipient in this state, or {@code rejected} for rejects only
+     * @param messageIds any of these Message-ID values
+     * @param queueId one of the message's queue IDs
+     */
+    public record Query(String account, Direction direction, String fromAddress, String fromDomain, String toAddress,
+            String toDomain, Instant since, Instant until, String status, List<String> messageIds, String queueId) {}
+
+    /**
+     * Position in the newest-first order, for keyset pagination.
+     *
+     * @param at arrival (or reject) time
+     * @param kind {@link #MESSAGE} or {@link #REJECT}
+     * @param key the row's key
+     */
+    public record Position(Instant at, String kind, String key) {}
+
+    /**
+     * A stored message.
+     *
+     * @param key correlator key
+     * @param id public id
+     * @param account sending-side account, may be null
+     * @param recipients every recipient with its account, attempts only when asked for
+     */
+    public record StoredMessage(String key, String id, String host, List<String> queueIds, String messageId,
+            String sender, String saslUser, String uid, String client, Long size, Integer nrcpt, Instant receivedAt,
+            Instant removedAt, String parentKey, String notificationKind, String account,
+            List<StoredRecipient> recipients) {}
+
+    /**
+     * A stored recipient.
+     *
+     * @param account the account owning its domain, may be null
+     */
+    public record StoredRecipient(String address, String origTo, String status, String dsn, String relay,
+            String response, Instant lastAttemptAt, String account, List<AttemptRecord> attempts) {}
+
+    /** A stored reject with its accounts. */
+    public record StoredReject(String key, String id, String host, Instant at, String client, String from, String to,
+            String saslUser, String code, String response, String outAccount, String inAccount) {}
+
+    /** One row of a page: a message or a reject. */
+    public record Row(Position position, StoredMessage message, StoredReject reject) {}
+
+    /**
+     * Up to {@code limit} rows matching {@code q}, newest first, strictly after {@code after} in that order when
+     * it is given. Messages come with every recipient (the caller redacts); attempts are not loaded.
+     */
+    public List<Row> page(Query q, Position after, int limit) {
+        List<Object> args = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        boolean rejectsOnly = "rejected".equals(q.status());
+        boolean messagesOnly = (q.status() != null && !rejectsOnly) || q.messageIds() != null || q.queueId() != null;
+        if (!rejectsOnly) {
+            StringBuilder s = new StringBuilder("SELECT 'message' AS kind, m.msg_key AS k, m.received_at AS at"
+                    + " FROM maillog_message m WHERE m.parent_key IS NULL AND ");
+            messageConditions(q, s, args);
+            parts.add(s.toString());
+        }
+        if (!messagesOnly) {
+            StringBuilder s = new StringBuilder("SELECT 'reject' AS kind, j.rej_key AS k, j.at AS at"
+                    + " FROM maillog_reject j WHERE ");
+            rejectConditions(q, s, args);
+            parts.add(s.toString());
+        }
+        StringBuilder sql = new StringBuilder("SELECT u.kind, u.k, u.at FROM (")
+                .append(String.join(" UNION ALL ", parts)).append(") u");
+        if (after != null) {
+            String t = Timestamps.format(after.at());
+            sql.append(" WHERE (u.at < ? OR (u.at = ? AND (u.kind < ? OR (u.kind = ? AND u.k < ?))))");
+            args.addAll(List.of(t, t, after.kind(), after.kind(), after.key()));
+        }
+        sql.append(" ORDER BY u.at DESC, u.kind DESC, u.k DESC LIMIT ?");
+        args.add(limit);
+        return db.withConnection(c -> {
+            List<Position> positions = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                bind(ps, args.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        positions.add(new Position(Timestamps.parse(rs.getString(3)), rs.getString(1),
+                                rs.getString(2)));
+                    }
+                }
+            }
+            List<String> messageKeys = positions.stream().filter(p -> p.kind().equals(MESSAGE)).map(Position::key)
+                    .toList();
+            List<String> rejectKeys = positions.stream().filter(p -> p.kind().equals(REJECT)).map(Position::key)
+                    .toList();
+            Map<String, StoredMessage> messages = loadMessages(c, messageKeys, false);
+            Map<String, StoredReject> rejects = loadRejects(c, rejectKeys);
+            List<Row> rows = new ArrayList<>();
+            for (Position p : positions) {
+                rows.add(new Row(p, messages.get(p.key()), rejects.get(p.key())));
+            }
+            return rows;
+        });
+    }
+
+    private static void visibleRecipient(Query q, StringBuilder s, List<Object> args) {
+        switch (q.direction()) {
+            case OUT -> {
+                s.append("m.account = ?");
+                args.add(q.account());
+            }
+            case IN -> {
+                s.append("r.account = ?");
+                args.add(q.account());
+            }
+            case ANY -> {
+                s.append("(m.account = ? OR r.account = ?)");
+                args.add(q.account());
+                args.add(q.account());
+            }
+        }
+    }
+
+    private static void messageConditions(Query q, StringBuilder s, List<Object> args) {
+        switch (q.direction()) {
+            case OUT -> {
+                s.append("m.account = ?");
+                args.add(q.account());
+            }
+            case IN -> {
+                s.append("EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = m.msg_key AND r.account = ?)");
+                args.add(q.account());
+            }
+            case ANY -> {
+                s.append("(m.account = ? OR EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = m.msg_key"
+                        + " AND r.account = ?))");
+                args.add(q.account());
+                args.add(q.account());
+            }
+        }
+        if (q.fromAddress() != null) {
+            s.append(" AND m.sender_norm = ?");
+            args.add(q.fromAddress());
+        }
+        if (q.fromDomain() != null) {
+            s.append(" AND m.sender_domain = ?");
+            args.add(q.fromDomain());
+        }
+        if (q.toAddress() != null || q.toDomain() != null || q.status() != null) {
+            s.append(" AND EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = m.msg_key AND ");
+            visibleRecipient(q, s, args);
+            if (q.toAddress() != null) {
+                s.append(" AND (r.address_norm = ? OR r.orig_to_norm = ?)");
+                args.add(q.toAddress());
+                args.add(q.toAddress());
+            }
+            if (q.toDomain() != null) {
+                s.append(" AND r.domain = ?");
+                args.add(q.toDomain());
+            }
+            if (q.status() != null) {
+                if (q.status().equals("deferred")) {
+                    s.append(" AND r.status IN ('deferred', 'pending')");
+                } else {
+                    s.append(" AND r.status = ?");
+                    args.add(q.status());
+                }
+            }
+            s.append(")");
+        }
+        if (q.since() != null) {
+            s.append(" AND m.received_at >= ?");
+            args.add(Timestamps.format(q.since()));
+        }
+        if (q.until() != null) {
+            s.append(" AND m.received_at < ?");
+            args.add(Timestamps.format(q.until()));
+        }
+        if (q.messageIds() != null) {
+            s.append(" AND m.message_id IN (").append(placeholders(q.messageIds().size())).append(")");
+            args.addAll(q.messageIds());
+        }
+        if (q.queueId() != null) {
+            s.append(" AND EXISTS (SELECT 1 FROM maillog_queue_id qi WHERE qi.msg_key = m.msg_key"
+                    + " AND qi.queue_id = ?)");
+            args.add(q.queueId());
+        }
+    }
+
+    private static void rejectConditions(Query q, StringBuilder s, List<Object> args) {
+        switch (q.direction()) {
+            case OUT -> s.append("j.out_account = ?");
+            case IN -> s.append("j.in_account = ?");
+            case ANY -> {
+                s.append("(j.out_account = ? OR j.in_account = ?)");
+                args.add(q.account());
+            }
+        }
+        args.add(q.account());
+        if (q.fromAddress() != null) {
+            s.append(" AND j.sender_norm = ?");
+            args.add(q.fromAddress());
+        }
+        if (q.fromDomain() != null) {
+            s.append(" AND j.sender_domain = ?");
+            args.add(q.fromDomain());
+        }
+        if (q.toAddress() != null) {
+            s.append(" AND j.recipient_norm = ?");
+            args.add(q.toAddress());
+        }
+        if (q.toDomain() != null) {
+            s.append(" AND j.recipient_domain = ?");
+            args.add(q.toDomain());
+        }
+        if (q.since() != null) {
+            s.append(" AND j.at >= ?");
+            args.add(Timestamps.format(q.since()));
+        }
+        if (q.until() != null) {
+            s.append(" AND j.at < ?");
+            args.add(Timestamps.format(q.until()));
+        }
+    }
+
+    /** A message by key with every recipient and attempt. */
+    public Optional<StoredMessage> message(String key) {
+        return db.withConnection(c -> Optional.ofNullable(loadMessages(c, List.of(key), true).get(key)));
+    }
+
+    /** A reject by key. */
+    public Optional<StoredReject> reject(String key) {
+        return db.withConnection(c -> Optional.ofNullable(loadRejects(c, List.of(key)).get(key)));
+    }
+
+    /** Notifications about a message, oldest first, with recipients and attempts. */
+    public List<StoredMessage> children(String parentKey) {
+        return db.withConnection(c -> {
+            List<String> keys = strings(c, "SELECT msg_key FROM maillog_message WHERE parent_key = ?"
+                    + " ORDER BY received_at, msg_key", parentKey);
+            return List.copyOf(loadMessages(c, keys, true).values());
+        });
+    }
+
+    /**
+     * Keys of messages or rejects a caller's identifier could mean, newest first: a public id, a queue ID or
+     * a Message-ID. Whether the account may see them is the caller's check.
+     */
+    public List<Position> lookup(String id, String queueId, List<String> messageIds) {
+        return db.withConnection(c -> {
+            List<Position> out = new ArrayList<>();
+            collect(c, out, MESSAGE, "SELECT msg_key, received_at FROM maillog_message WHERE id = ?", id);
+            collect(c, out, REJECT, "SELECT rej_key, at FROM maillog_reject WHERE id = ?", id);
+            if (queueId != null) {
+                collect(c, out, MESSAGE, "SELECT m.msg_key, m.received_at FROM maillog_queue_id q"
+                        + " JOIN maillog_message m ON m.msg_key = q.msg_key WHERE q.queue_id = ?"
+                        + " ORDER BY m.received_at DESC", queueId);
+            }
+            if (messageIds != null && !messageIds.isEmpty()) {
+                collect(c, out, MESSAGE, "SELECT msg_key, received_at FROM maillog_message WHERE message_id IN ("
+                        + placeholders(messageIds.size()) + ") ORDER BY received_at DESC", messageIds.toArray());
+            }
+            return out;
+        });
+    }
+
+    private static void collect(Connection c, List<Position> out, String kind, String sql, Object... args)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && out.size() < 100) {
+                    out.add(new Position(Timestamps.parse(rs.getString(2)), kind, rs.getString(1)));
+                }
+            }
+        }
+    }
+
+    /**
+     * Recipients per bucket and state, and rejects per bucket, of the recipients and rejects {@code q}'s account
+     * may see (only account, direction, since and until of {@code q} apply). {@code prefixLength} cuts the ISO
+     * timestamp to the bucket: 13 for hours, 10 for days. Keys: bucket prefix, then state ({@code rejected} for
+     * rejects).
+     */
+    public Map<String, Map<String, Long>> counts(Query q, int prefixLength) {
+        if (prefixLength != 10 && prefixLength != 13) {
+            throw new IllegalArgumentException("prefix length must be 10 or 13");
+        }
+        List<Object> args = new ArrayList<>();
+        StringBuilder s = new StringBuilder("SELECT substr(m.received_at, 1, " + prefixLength + "), r.status,"
+                + " COUNT(*) FROM maillog_message m JOIN maillog_recipient r ON r.msg_key = m.msg_key"
+                + " WHERE m.parent_key IS NULL AND ");
+        visibleRecipient(q, s, args);
+        s.append(" AND m.received_at >= ? AND m.received_at < ? GROUP BY 1, 2");
+        args.add(Timestamps.format(q.since()));
+        args.add(Timestamps.format(q.until()));
+        List<Object> rargs = new ArrayList<>();
+        StringBuilder r = new StringBuilder("SELECT substr(j.at, 1, " + prefixLength + "), 'rejected', COUNT(*)"
+                + " FROM maillog_reject j WHERE ");
+        rejectConditions(new Query(q.account(), q.direction(), null, null, null, null, q.since(), q.until(), null,
+                null, null), r, rargs);
+        r.append(" GROUP BY 1");
+        return db.withConnection(c -> {
+            Map<String, Map<String, Long>> out = new HashMap<>();
+            for (var sql : List.of(Map.entry(s.toString(), args), Map.entry(r.toString(), rargs))) {
+                try (PreparedStatement ps = c.prepareStatement(sql.getKey())) {
+                    bind(ps, sql.getValue().toArray());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                                    .merge(rs.getString(2), rs.getLong(3), Long::sum);
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private Map<String, StoredMessage> loadMessages(Connection c, List<String> keys, boolean withAttempts)
+            throws SQLException {
+        Map<String, StoredMessage> out = new LinkedHashMap<>();
+        for (int from = 0; from < keys.size(); from += IN_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
+            String in = placeholders(chunk.size());
+            Map<String, List<String>> queueIds = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT msg_key, queue_id FROM maillog_queue_id"
+                    + " WHERE msg_key IN (" + in + ") ORDER BY msg_key, position")) {
+                bind(ps, chunk.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        queueIds.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                    }
+                }
+            }
+            Map<String, Map<Integer, List<AttemptRecord>>> attempts = new HashMap<>();
+            if (withAttempts) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT msg_key, position, at, relay, delay, dsn,"
+                        + " status, response FROM maillog_attempt WHERE msg_key IN (" + in + ")"
+                        + " ORDER BY msg_key, position, seq")) {
+                    bind(ps, chunk.toArray());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            attempts.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                                    .computeIfAbsent(rs.getInt(2), k -> new ArrayList<>())
+                                    .add(new AttemptRecord(Timestamps.parse(rs.getString(3)), rs.getString(4),
+                                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
+                        }
+                    }
+                }
+            }
+            Map<String, List<StoredRecipient>> recipients = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT msg_key, position, address, orig_to, status, dsn,"
+                    + " relay, response, last_attempt_at, account FROM maillog_recipient WHERE msg_key IN (" + in
+                    + ") ORDER BY msg_key, position")) {
+                bind(ps, chunk.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String key = rs.getString(1);
+                        List<AttemptRecord> a = withAttempts
+                                ? attempts.getOrDefault(key, Map.of()).getOrDefault(rs.getInt(2), List.of())
+                                : null;
+                        recipients.computeIfAbsent(key, k -> new ArrayList<>()).add(new StoredRecipient(
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                                rs.getString(8), Timestamps.parse(rs.getString(9)), rs.getString(10),
+                                a == null ? null : List.copyOf(a)));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + MESSAGE_COLUMNS
+                    + " FROM maillog_message m WHERE m.msg_key IN (" + in + ")")) {
+                bind(ps, chunk.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String key = rs.getString(1);
+                        long size = rs.getLong(9);
+                        Long sizeOrNull = rs.wasNull() ? null : size;
+                        int nrcpt = rs.getInt(10);
+                        Integer nrcptOrNull = rs.wasNull() ? null : nrcpt;
+                        out.put(key, new StoredMessage(key, rs.getString(2), rs.getString(3),
+                                List.copyOf(queueIds.getOrDefault(key, List.of())), rs.getString(4), rs.getString(5),
+                                rs.getString(6), rs.getString(7), rs.getString(8), sizeOrNull, nrcptOrNull,
+                                Timestamps.parse(rs.getString(11)), Timestamps.parse(rs.getString(12)),
+                                rs.getString(13), rs.getString(14), rs.getString(15),
+                                List.copyOf(recipients.getOrDefault(key, List.of()))));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, StoredReject> loadRejects(Connection c, List<String> keys) throws SQLException {
+        Map<String, StoredReject> out = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += IN_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + REJECT_COLUMNS + " FROM maillog_reject j"
+                    + " WHERE j.rej_key IN (" + placeholders(chunk.size()) + ")")) {
+                bind(ps, chunk.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), new StoredReject(rs.getString(1), rs.getString(2), rs.getString(3),
+                                Timestamps.parse(rs.getString(4)), rs.getString(5), rs.getString(6),
+                                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                                rs.getString(11), rs.getString(12)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ JDBC helpers
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                ps.setNull(i + 1, Types.NULL); // untyped: PostgreSQL infers the column's type
+            } else if (a instanceof String s) {
+                ps.setString(i + 1, s);
+            } else if (a instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else if (a instanceof Long n) {
+                ps.setLong(i + 1, n);
+            } else {
+                throw new IllegalArgumentException("cannot bind " + a.getClass());
+            }
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static String single(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static List<String> strings(Connection c, String sql, Object... args) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
