@@ -58,6 +58,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class PostfixFixture implements AutoCloseable {
 
     static final Path POSTFIX = Path.of("/usr/sbin/postfix");
+    static final Path SENDMAIL = Path.of("/usr/sbin/sendmail");
     static final Path DAEMON_DIRECTORY = Path.of("/usr/lib/postfix/sbin");
     static final Path SHLIB_DIRECTORY = Path.of("/usr/lib/postfix");
     static final String POSTFIX_USER = "postfix";
@@ -231,6 +232,18 @@ public final class PostfixFixture implements AutoCloseable {
                 + mainCfRouting(mapType, runDir.resolve("etc"), "inet:127.0.0.1:" + lmtpPort);
     }
 
+    /** A {@code transport_maps} line with an inline map of {@code transports}; empty when there are none. */
+    static String transportMaps(Map<String, String> transports) {
+        if (transports.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("transport_maps = inline:{");
+        transports.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(t -> text.append(" { ").append(t.getKey()).append(" = ").append(t.getValue()).append(" },"));
+        text.setLength(text.length() - 1);
+        return text.append(" }\n").toString();
+    }
+
     /** The complete master.cf: smtpd on 127.0.0.1:{@code smtpPort}, nothing chrooted, postlogd for maillog_file. */
     public static String masterCf(int smtpPort) {
         return """
@@ -252,6 +265,7 @@ public final class PostfixFixture implements AutoCloseable {
                 retry     unix  -       -       n       -       -       error
                 discard   unix  -       -       n       -       -       discard
                 lmtp      unix  -       -       n       -       -       lmtp
+                smtp      unix  -       -       n       -       -       smtp
                 anvil     unix  -       -       n       -       1       anvil
                 scache    unix  -       -       n       -       1       scache
                 postlog   unix-dgram n  -       n       -       1       postlogd
@@ -339,15 +353,17 @@ public final class PostfixFixture implements AutoCloseable {
     private final Path runDir;
     private final Backend backend;
     private final int lmtpPort;
+    private final Map<String, String> transports;
     private final Thread shutdownHook = new Thread(this::stopQuietly, "postfix-fixture-stop");
     private int smtpPort;
     private long masterPid = -1;
     private Duration startDuration;
 
-    private PostfixFixture(Path runDir, Backend backend, int lmtpPort) {
+    private PostfixFixture(Path runDir, Backend backend, int lmtpPort, Map<String, String> transports) {
         this.runDir = runDir;
         this.backend = backend;
         this.lmtpPort = lmtpPort;
+        this.transports = transports;
     }
 
     /**
@@ -356,6 +372,22 @@ public final class PostfixFixture implements AutoCloseable {
      * ({@link #shareSqliteWithPostfix(Path)}).
      */
     public static PostfixFixture start(Path runDir, Backend backend, int lmtpPort) throws IOException {
+        return start(runDir, backend, lmtpPort, Map.of());
+    }
+
+    /**
+     * Like {@link #start(Path, Backend, int)}, with {@code transport_maps} routing each key of {@code transports}
+     * (a domain) to its value, e.g. {@code smtp:[127.0.0.1]:10029} or {@code error:5.1.2 domain gone}; values must
+     * not contain braces. Mail for such a domain reaches the queue only through {@link #sendmail}: smtpd does not
+     * relay for unauthenticated clients and refuses {@code error:} routes at RCPT.
+     */
+    public static PostfixFixture start(Path runDir, Backend backend, int lmtpPort, Map<String, String> transports)
+            throws IOException {
+        for (Map.Entry<String, String> t : transports.entrySet()) {
+            if ((t.getKey() + t.getValue()).matches(".*[{}\\n].*")) {
+                throw new IllegalArgumentException("transport entry with a brace or newline: " + t);
+            }
+        }
         Path dir = runDir.toAbsolutePath().normalize();
         requireSafePath(dir);
         if (dir.toString().length() > MAX_RUN_DIR_LENGTH) {
@@ -368,7 +400,7 @@ public final class PostfixFixture implements AutoCloseable {
         if (lmtpPort < 1 || lmtpPort > 65535) {
             throw new IllegalArgumentException("invalid LMTP port: " + lmtpPort);
         }
-        PostfixFixture fixture = new PostfixFixture(dir, backend, lmtpPort);
+        PostfixFixture fixture = new PostfixFixture(dir, backend, lmtpPort, Map.copyOf(transports));
         fixture.launch();
         return fixture;
     }
@@ -429,6 +461,27 @@ public final class PostfixFixture implements AutoCloseable {
     }
 
     /**
+     * Submits {@code message} locally, as {@code sendmail -C <config dir> -f sender -- recipients} with the message
+     * on stdin (run as root, so pickup logs {@code uid=0}); returns sendmail's exit code and output.
+     */
+    public Result sendmail(String sender, List<String> recipients, String message) {
+        List<String> argv = new ArrayList<>(List.of(SENDMAIL.toString(), "-C", configDirectory().toString(), "-f",
+                sender, "--"));
+        argv.addAll(recipients);
+        try {
+            Path input = Files.createTempFile(runDir, "sendmail", ".eml");
+            Files.writeString(input, message, StandardCharsets.UTF_8);
+            try {
+                return run(argv, ProcessBuilder.Redirect.from(input.toFile()), "sendmail");
+            } finally {
+                Files.deleteIfExists(input);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", argv), e);
+        }
+    }
+
+    /**
      * {@code postfix stop}, then waits for the master and the processes it had started to exit; kills only those
      * if they linger.
      */
@@ -472,7 +525,8 @@ public final class PostfixFixture implements AutoCloseable {
         for (Table table : Table.values()) {
             writeConfig(configDirectory().resolve(table.fileName(backend.mapType())), backend.mapFile(table));
         }
-        writeConfig(configDirectory().resolve("main.cf"), mainCf(runDir, backend.mapType(), lmtpPort));
+        writeConfig(configDirectory().resolve("main.cf"), mainCf(runDir, backend.mapType(), lmtpPort)
+                + transportMaps(transports));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             Result last = null;
@@ -565,10 +619,14 @@ public final class PostfixFixture implements AutoCloseable {
 
     private Result postfix(String action) {
         List<String> argv = List.of(POSTFIX.toString(), "-c", configDirectory().toString(), action);
-        Path output = runDir.resolve("log/postfix-" + action + ".out");
+        return run(argv, ProcessBuilder.Redirect.from(new File("/dev/null")), "postfix-" + action);
+    }
+
+    private Result run(List<String> argv, ProcessBuilder.Redirect input, String name) {
+        Path output = runDir.resolve("log/" + name + ".out");
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(runDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(input)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
@@ -633,7 +691,8 @@ public final class PostfixFixture implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
-    private record Result(List<String> argv, int exitCode, String output) {
+    /** A command's argv, exit code and combined output. */
+    public record Result(List<String> argv, int exitCode, String output) {
         String describe() {
             return String.join(" ", argv) + " exited " + exitCode + (output.isBlank() ? "" : ":\n" + output.strip());
         }
