@@ -43,6 +43,16 @@ import org.slf4j.LoggerFactory;
  * maillog.1}, {@code maillog.20261128-120000}, ...; compressed ones cannot be matched). A file shorter than its
  * checkpoint was truncated and is read again from 0. Lines no rule understands, and lines that make the
  * correlator fail, are kept as unparsed lines; nothing in a log stops ingestion.
+ *
+ * <p>Messages across a restart: before reading, the correlator is given back the stored messages that have no
+ * {@code removed} yet and arrived within {@link #SEED_WINDOW} (the newest {@link #SEED_LIMIT}), so that their
+ * later lines update the same record. What the correlator holds back without telling (a hop candidate for up to
+ * {@link PostfixCorrelator#HOP_WINDOW} of log time, SMTP rejects until their session ends) is told by
+ * {@link #close}; after a crash (no close) it is lost although its lines lie before the checkpoint, and the later
+ * lines of such a message make a record that lacks what came before. The same holds, even across a clean stop,
+ * for a start line ({@code client=}, {@code uid=}) whose message was not shown yet (no cleanup or qmgr line).
+ * Keeping the checkpoint before such lines instead would read the lines after them twice, applying attempts of
+ * other, already stored messages again; the loss is the smaller evil and bounded to seconds of log.
  */
 public final class MailLogIngestor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MailLogIngestor.class);
