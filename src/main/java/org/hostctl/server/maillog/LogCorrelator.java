@@ -11,6 +11,13 @@ public interface LogCorrelator {
     /** Expires partial records that saw no line for a long time (orphans); call now and then. */
     void expireOlderThan(java.time.Instant cutoff);
 
+    /**
+     * Before the first line: the messages stored earlier that are still in the queue (no {@code removed}),
+     * oldest first, so that lines continuing them after a restart update the same records. Tells nothing.
+     */
+    default void seed(java.util.Collection<MessageRecord> openMessages) {
+    }
+
     /** Reports everything still held back (e.g. before a stop), so that nothing read is lost. */
     default void flush() {
     }

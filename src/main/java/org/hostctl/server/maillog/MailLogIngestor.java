@@ -43,6 +43,16 @@ import org.slf4j.LoggerFactory;
  * maillog.1}, {@code maillog.20261128-120000}, ...; compressed ones cannot be matched). A file shorter than its
  * checkpoint was truncated and is read again from 0. Lines no rule understands, and lines that make the
  * correlator fail, are kept as unparsed lines; nothing in a log stops ingestion.
+ *
+ * <p>Messages across a restart: before reading, the correlator is given back the stored messages that have no
+ * {@code removed} yet and arrived within {@link #SEED_WINDOW} (the newest {@link #SEED_LIMIT}), so that their
+ * later lines update the same record. What the correlator holds back without telling (a hop candidate for up to
+ * {@link PostfixCorrelator#HOP_WINDOW} of log time, SMTP rejects until their session ends) is told by
+ * {@link #close}; after a crash (no close) it is lost although its lines lie before the checkpoint, and the later
+ * lines of such a message make a record that lacks what came before. The same holds, even across a clean stop,
+ * for a start line ({@code client=}, {@code uid=}) whose message was not shown yet (no cleanup or qmgr line).
+ * Keeping the checkpoint before such lines instead would read the lines after them twice, applying attempts of
+ * other, already stored messages again; the loss is the smaller evil and bounded to seconds of log.
  */
 public final class MailLogIngestor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MailLogIngestor.class);
@@ -54,6 +64,10 @@ public final class MailLogIngestor implements AutoCloseable {
     private static final Duration EXPIRE_EVERY = Duration.ofMinutes(1);
     /** Age of partial records that are expired (orphans, ../shared/reference/postfix-logs.md §5 rule 2). */
     private static final Duration ORPHAN_AGE = Duration.ofHours(1);
+    /** Messages without {@code removed} that arrived this long before the start are given back to the correlator. */
+    static final Duration SEED_WINDOW = PostfixCorrelator.TOLD_RETENTION;
+    /** At most this many of them, the newest. */
+    static final int SEED_LIMIT = 50_000;
 
     private final List<Tail> tails = new ArrayList<>();
     private final MailLogRepository store;
@@ -64,6 +78,7 @@ public final class MailLogIngestor implements AutoCloseable {
     private ScheduledExecutorService thread;
     private Instant lastExpiry = Instant.EPOCH;
     private Pending pending;
+    private boolean seeded;
     private long linesRead;
     private long unparsedLines;
     private long correlatorFailures;
@@ -114,6 +129,9 @@ public final class MailLogIngestor implements AutoCloseable {
 
     /** Reads what is new in every file and commits it; the daemon thread calls this, tests may too. */
     public synchronized void pollOnce() {
+        if (!seeded && !seed()) {
+            return;
+        }
         if (!retryPending()) {
             return;
         }
@@ -139,6 +157,32 @@ public final class MailLogIngestor implements AutoCloseable {
             }
             commit(List.of(), List.of());
         }
+    }
+
+    /**
+     * Before the first line: gives the correlator the messages stored earlier that are still queued, so that
+     * their lines after a restart (attempts, removal) continue the same records. False when the store cannot be
+     * read: nothing is read before it can.
+     */
+    private boolean seed() {
+        List<MessageRecord> open;
+        try {
+            open = store.openMessages(clock.instant().minus(SEED_WINDOW), SEED_LIMIT);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the open messages of the send log, retrying: {}", Escape.of(e.toString()));
+            return false;
+        }
+        seeded = true;
+        try {
+            correlator.seed(open);
+        } catch (RuntimeException e) {
+            correlatorFailures++;
+            LOG.warn("the log correlator failed to take the open messages: {}", Escape.of(e.toString()));
+        }
+        if (!open.isEmpty()) {
+            LOG.info("continuing {} queued messages of the send log", open.size());
+        }
+        return true;
     }
 
     /**

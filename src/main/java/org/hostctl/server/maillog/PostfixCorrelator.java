@@ -31,6 +31,12 @@ import java.util.Map;
 public final class PostfixCorrelator implements LogCorrelator {
     public static final int DEFAULT_MAX_OPEN = 100_000;
     public static final Duration HOP_WINDOW = Duration.ofSeconds(60);
+    /**
+     * How much longer than the {@link #expireOlderThan} cutoff a message already told stays open: a deferred
+     * message is retried after up to {@code maximal_backoff_time} (4000 s) and held mail sits for days, and a
+     * record forgotten too early would make its later lines a second message. Matches the seeding window.
+     */
+    public static final Duration TOLD_RETENTION = Duration.ofDays(7);
     private static final int MAX_PENDING = 10_000;
     private static final int MAX_SESSIONS = 10_000;
     private static final int MAX_SESSION_REJECTS = 100;
@@ -129,6 +135,16 @@ public final class PostfixCorrelator implements LogCorrelator {
             qids.add(qid);
             live.add(qid);
         }
+
+        /** A record rebuilt from what was told before a restart: same key; queue IDs are made live by seed. */
+        Rec(long id, MessageRecord m) {
+            this.id = id;
+            this.host = m.host();
+            this.key = m.key();
+            this.receivedAt = m.receivedAt();
+            this.lastSeen = m.receivedAt();
+            qids.addAll(m.queueIds());
+        }
     }
 
     private static final class Rcpt {
@@ -194,11 +210,107 @@ public final class PostfixCorrelator implements LogCorrelator {
         sessions.clear();
     }
 
+    /**
+     * Adopts messages told before a restart that have no {@code removed} yet (oldest first), so that their
+     * later lines (attempts, notifications, removal) update the same key instead of starting a second message.
+     * Nothing is told; a queue ID already open is left to the open record. A recipient whose last attempt
+     * handed the message to a local hop ({@code sent … queued as NEXTQID} on loopback, still {@code pending})
+     * waits for that hop again.
+     */
+    @Override
+    public void seed(java.util.Collection<MessageRecord> messages) {
+        List<Rec> seeded = new ArrayList<>();
+        for (MessageRecord m : messages) {
+            if (m == null || m.key() == null || m.host() == null || m.receivedAt() == null || m.removedAt() != null
+                    || m.queueIds() == null || m.queueIds().isEmpty()) {
+                continue;
+            }
+            if (byQid.containsKey(m.host() + "/" + m.queueIds().get(0))) {
+                continue;
+            }
+            Rec r = new Rec(++serial, m);
+            seeded.add(r);
+            r.messageId = m.messageId();
+            r.sender = m.sender();
+            r.saslUser = m.saslUser();
+            r.uid = m.uid();
+            r.client = m.client();
+            r.size = m.size();
+            r.nrcpt = m.nrcpt();
+            r.parentKey = m.parentKey();
+            r.kind = m.notificationKind();
+            r.real = true;
+            r.emitted = true;
+            for (int i = 0; i < r.qids.size(); i++) {
+                String q = r.qids.get(i);
+                if (i > 0 || r.client != null || r.uid != null) {
+                    r.startSeen.add(q);
+                }
+                if (r.messageId != null) {
+                    r.messageIdSeen.add(q);
+                }
+            }
+            byQid.put(r.host + "/" + r.qids.get(0), r);
+            for (RecipientRecord p : m.recipients() == null ? List.<RecipientRecord>of() : m.recipients()) {
+                Rcpt x = rcpt(r, p.address());
+                if (x == null) {
+                    break;
+                }
+                x.origTo = p.origTo();
+                x.status = p.status() == null ? "pending" : p.status();
+                x.dsn = p.dsn();
+                x.relay = p.relay();
+                x.response = p.response();
+                x.lastAttemptAt = p.lastAttemptAt();
+                if (p.attempts() != null) {
+                    x.attempts.addAll(p.attempts());
+                }
+                if (x.status.equals("expired")) {
+                    r.expired = true;
+                }
+                if (x.lastAttemptAt != null) {
+                    touchTime(r, x.lastAttemptAt);
+                }
+                String next = x.status.equals("pending") && "sent".equals(lastStatus(x)) && x.response != null
+                        ? queuedAs(x.response) : null;
+                if (next != null && !r.qids.contains(next) && isLoopback(LineParser.bracketIp(x.relay))) {
+                    pendingLink.put(r.host + "/" + next, r);
+                    r.pendingLinks++;
+                }
+            }
+            open.put(r.id, r);
+        }
+        // later hops of a chain; a queue ID that is another message's own first one (a hop told on its own
+        // and only listed here for search) stays that message's. Only the newest queue file of a chain counts as
+        // still queued: an earlier hop was normally removed right after handing the message on (its removed
+        // line, if it comes, finds the record all the same)
+        for (Rec r : seeded) {
+            String newest = r.qids.get(0);
+            for (String q : r.qids.subList(1, r.qids.size())) {
+                if (byQid.putIfAbsent(r.host + "/" + q, r) == null) {
+                    newest = q;
+                }
+            }
+            r.live.add(newest);
+        }
+        while (open.size() > maxOpen) {
+            Iterator<Rec> it = open.values().iterator();
+            Rec old = it.next();
+            it.remove();
+            drop(old);
+        }
+    }
+
+    private static String lastStatus(Rcpt p) {
+        return p.attempts.isEmpty() ? null : p.attempts.get(p.attempts.size() - 1).status();
+    }
+
     @Override
     public void expireOlderThan(Instant cutoff) {
+        Instant toldCutoff = cutoff.minus(TOLD_RETENTION);
         for (Iterator<Rec> it = open.values().iterator(); it.hasNext();) {
             Rec r = it.next();
-            if (r.lastSeen.isBefore(cutoff)) {
+            if (r.lastSeen.isBefore(r.emitted ? toldCutoff : cutoff)) {
                 it.remove();
                 drop(r);
             }

@@ -617,6 +617,35 @@ public final class MailLogRepository implements MailLogSink {
         }
     }
 
+    /**
+     * Messages still in the queue as far as the log told ({@code removed_at} null) that arrived at or after
+     * {@code since}: the newest {@code limit} of them, oldest first, with every recipient and attempt, as the
+     * correlator told them. A restarted ingestion seeds its correlator with them.
+     */
+    public List<MessageRecord> openMessages(Instant since, int limit) {
+        return db.withConnection(c -> {
+            List<String> keys = new ArrayList<>(strings(c, "SELECT msg_key FROM maillog_message"
+                    + " WHERE removed_at IS NULL AND received_at >= ? ORDER BY received_at DESC, msg_key DESC"
+                    + " LIMIT ?", Timestamps.format(since), Math.max(0, limit)));
+            java.util.Collections.reverse(keys);
+            Map<String, StoredMessage> loaded = loadMessages(c, keys, true);
+            List<MessageRecord> out = new ArrayList<>(keys.size());
+            for (String k : keys) {
+                StoredMessage m = loaded.get(k);
+                if (m == null) {
+                    continue;
+                }
+                List<RecipientRecord> rs = m.recipients().stream().map(r -> new RecipientRecord(r.address(),
+                        r.origTo(), r.status(), r.dsn(), r.relay(), r.response(), r.lastAttemptAt(),
+                        r.attempts() == null ? List.of() : r.attempts())).toList();
+                out.add(new MessageRecord(m.key(), m.host(), m.queueIds(), m.messageId(), m.sender(), m.saslUser(),
+                        m.uid(), m.client(), m.size(), m.nrcpt(), m.receivedAt(), m.removedAt(), m.parentKey(),
+                        m.notificationKind(), rs));
+            }
+            return out;
+        });
+    }
+
     /** A message by key with every recipient and attempt. */
     public Optional<StoredMessage> message(String key) {
         return db.withConnection(c -> Optional.ofNullable(loadMessages(c, List.of(key), true).get(key)));

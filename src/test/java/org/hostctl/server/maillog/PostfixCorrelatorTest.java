@@ -307,4 +307,58 @@ class PostfixCorrelatorTest {
         assertThat(a.rejects).extracting(RejectRecord::key).containsExactlyElementsOf(
                 b.rejects.stream().map(RejectRecord::key).toList());
     }
+
+    private static MessageRecord queued(String key, List<String> qids, List<RecipientRecord> rcpts) {
+        return new MessageRecord(key, "mx", qids, "<s@x>", "u@customer1.test", "u@customer1.test", null,
+                "c[192.0.2.7]", 300L, rcpts.size(), Instant.parse(key.substring(key.lastIndexOf('/') + 1)), null, null,
+                null, rcpts);
+    }
+
+    @Test
+    void seeded_messages_are_continued_under_their_key_and_a_reused_queue_id_starts_a_new_one() {
+        Instant t = Instant.parse("2026-11-28T10:00:05Z");
+        AttemptRecord deferred = new AttemptRecord(t, "mx.remote.test[203.0.113.9]:25", "0.4", "4.7.1", "deferred",
+                "greylisted");
+        c.seed(List.of(queued("mx/AAAA120C471/2026-11-28T10:00:00Z", List.of("AAAA120C471"), List.of(
+                new RecipientRecord("a@remote.test", null, "deferred", "4.7.1", deferred.relay(), "greylisted", t,
+                        List.of(deferred)))),
+                queued("mx/BBBB120C471/2026-11-28T10:00:00Z", List.of("BBBB120C471"), List.of())));
+        assertThat(sink.messages).as("seeding tells nothing").isEmpty();
+        feed("Nov 28 10:10:00 mx postfix/qmgr[102]: AAAA120C471: from=<u@customer1.test>, size=300, nrcpt=1 (queue active)",
+                "Nov 28 10:10:01 mx postfix/smtp[103]: AAAA120C471: to=<a@remote.test>, relay=mx.remote.test[203.0.113.9]:25, delay=600, delays=599/0/0.5/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok)",
+                "Nov 28 10:10:01 mx postfix/qmgr[102]: AAAA120C471: removed",
+                "Nov 28 11:00:00 mx postfix/smtpd[100]: BBBB120C471: client=d[192.0.2.8], sasl_method=PLAIN, sasl_username=v@customer2.test",
+                "Nov 28 11:00:00 mx postfix/cleanup[101]: BBBB120C471: message-id=<new@x>");
+        MessageRecord a = sink.messages.get("mx/AAAA120C471/2026-11-28T10:00:00Z");
+        assertThat(a.removedAt()).isEqualTo(Instant.parse("2026-11-28T10:10:01Z"));
+        assertThat(a.sender()).isEqualTo("u@customer1.test");
+        assertThat(a.recipients()).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo("sent");
+            assertThat(r.attempts()).extracting(AttemptRecord::status).containsExactly("deferred", "sent");
+        });
+        assertThat(sink.messages).containsOnlyKeys("mx/AAAA120C471/2026-11-28T10:00:00Z",
+                "mx/BBBB120C471/2026-11-28T11:00:00Z");
+        assertThat(sink.messages.get("mx/BBBB120C471/2026-11-28T11:00:00Z").saslUser()).isEqualTo("v@customer2.test");
+    }
+
+    @Test
+    void a_seeded_message_handed_to_a_local_content_filter_takes_the_hop_after_the_restart() {
+        Instant t = Instant.parse("2026-11-28T10:00:01Z");
+        String response = "250 2.0.0 Ok: queued as CCCC120C471";
+        AttemptRecord hop = new AttemptRecord(t, "127.0.0.1[127.0.0.1]:10025", "0.1", "2.0.0", "sent", response);
+        c.seed(List.of(queued("mx/DDDD120C471/2026-11-28T10:00:00Z", List.of("DDDD120C471"), List.of(
+                new RecipientRecord("a@remote.test", null, "pending", "2.0.0", hop.relay(), response, t,
+                        List.of(hop))))));
+        feed("Nov 28 10:00:01 mx postfix/qmgr[102]: DDDD120C471: removed",
+                "Nov 28 10:00:01 mx postfix/smtpd[200]: CCCC120C471: client=localhost[127.0.0.1]",
+                "Nov 28 10:00:01 mx postfix/cleanup[101]: CCCC120C471: message-id=<s@x>",
+                "Nov 28 10:00:01 mx postfix/qmgr[102]: CCCC120C471: from=<u@customer1.test>, size=400, nrcpt=1 (queue active)",
+                "Nov 28 10:00:02 mx postfix/smtp[103]: CCCC120C471: to=<a@remote.test>, relay=mx.remote.test[203.0.113.9]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok)",
+                "Nov 28 10:00:02 mx postfix/qmgr[102]: CCCC120C471: removed");
+        assertThat(sink.messages).containsOnlyKeys("mx/DDDD120C471/2026-11-28T10:00:00Z");
+        MessageRecord m = sink.messages.get("mx/DDDD120C471/2026-11-28T10:00:00Z");
+        assertThat(m.queueIds()).containsExactly("DDDD120C471", "CCCC120C471");
+        assertThat(m.removedAt()).isEqualTo(Instant.parse("2026-11-28T10:00:02Z"));
+        assertThat(RecordingSink.states(m)).containsExactly(Map.entry("a@remote.test", "sent"));
+    }
 }
