@@ -540,6 +540,13 @@ public final class MailLogRepository implements MailLogSink {
             s.append(" AND m.sender_domain = ?");
             args.add(q.fromDomain());
         }
+        if (q.toAddress() != null) {
+            // candidates from the address indexes first, so the planner does not walk every message
+            s.append(" AND m.msg_key IN (SELECT ra.msg_key FROM maillog_recipient ra WHERE ra.address_norm = ?"
+                    + " UNION SELECT rb.msg_key FROM maillog_recipient rb WHERE rb.orig_to_norm = ?)");
+            args.add(q.toAddress());
+            args.add(q.toAddress());
+        }
         if (q.toAddress() != null || q.toDomain() != null || q.status() != null) {
             s.append(" AND EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = m.msg_key AND ");
             visibleRecipient(q, s, args);
