@@ -1,5 +1,11 @@
 package org.hostctl.it;
 
+import static org.hostctl.it.FixtureSupport.accepts;
+import static org.hostctl.it.FixtureSupport.freePort;
+import static org.hostctl.it.FixtureSupport.readPid;
+import static org.hostctl.it.FixtureSupport.runningAsRoot;
+import static org.hostctl.it.FixtureSupport.tail;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +77,6 @@ public final class ApacheFixture implements AutoCloseable {
     /** Characters allowed in paths written into configs and wrapper scripts (no quoting needed). */
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
     private static final int MAX_SOCKET_PATH = 107;
-    private static final int LOG_TAIL_LINES = 40;
 
     /** How a handler runs PHP. */
     public enum Kind { CGI, FPM }
@@ -590,37 +595,9 @@ public final class ApacheFixture implements AutoCloseable {
         return sockets;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static Optional<Long> readPid(Path pidFile) {
-        try {
-            String text = Files.readString(pidFile).trim();
-            return text.matches("\\d+") ? Optional.of(Long.parseLong(text)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
 
-    private static boolean runningAsRoot() {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
-    }
 
     /**
      * Lets the unprivileged workers reach {@code dir}: adds search permission for others on it and its
@@ -662,18 +639,6 @@ public final class ApacheFixture implements AutoCloseable {
         return dir;
     }
 
-    private static String tail(Path log) {
-        if (!Files.exists(log)) {
-            return "\n--- " + log + " (missing)";
-        }
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            List<String> last = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
-            return "\n--- " + log + " (last " + last.size() + " lines)\n" + String.join("\n", last);
-        } catch (IOException e) {
-            return "\n--- " + log + ": " + e.getMessage();
-        }
-    }
 
     private static void sleep(Duration duration) {
         try {

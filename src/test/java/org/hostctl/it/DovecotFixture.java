@@ -1,5 +1,11 @@
 package org.hostctl.it;
 
+import static org.hostctl.it.FixtureSupport.accepts;
+import static org.hostctl.it.FixtureSupport.freePort;
+import static org.hostctl.it.FixtureSupport.readPid;
+import static org.hostctl.it.FixtureSupport.runningAsRoot;
+import static org.hostctl.it.FixtureSupport.tail;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +80,6 @@ public final class DovecotFixture implements AutoCloseable {
     /** Characters allowed in paths written into the config and SQL (no quoting needed). */
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
     private static final Pattern PG_CONNECT = Pattern.compile("[A-Za-z_]+=[A-Za-z0-9._/@+-]+( [A-Za-z_]+=[A-Za-z0-9._/@+-]+)*");
-    private static final int LOG_TAIL_LINES = 40;
     private static final int PORT_ATTEMPTS = 5;
 
     /** SQL driver of the passdb/userdb; {@link #connect} formats are those of {@link #sqlConf}. */
@@ -531,7 +536,7 @@ public final class DovecotFixture implements AutoCloseable {
             waitUntil(deadline, () -> Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "socket " + socket);
         }
         Path pidFile = dir.resolve("run/master.pid");
-        waitUntil(deadline, () -> readPid(pidFile) == master.pid(), "master.pid naming " + master.pid());
+        waitUntil(deadline, () -> readPid(pidFile).orElse(-1L) == master.pid(), "master.pid naming " + master.pid());
     }
 
     private void waitUntil(long deadline, BooleanSupplier ready, String what) {
@@ -718,37 +723,9 @@ public final class DovecotFixture implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static long readPid(Path pidFile) {
-        try {
-            String text = Files.readString(pidFile).trim();
-            return text.matches("\\d+") ? Long.parseLong(text) : -1;
-        } catch (IOException e) {
-            return -1;
-        }
-    }
 
-    private static boolean runningAsRoot() {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
-    }
 
     private static void write(Path file, String text, String mode) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8);
@@ -768,18 +745,6 @@ public final class DovecotFixture implements AutoCloseable {
         }
     }
 
-    private static String tail(Path log) {
-        if (!Files.exists(log)) {
-            return "\n--- " + log + " (missing)";
-        }
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            List<String> last = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
-            return "\n--- " + log + " (last " + last.size() + " lines)\n" + String.join("\n", last);
-        } catch (IOException e) {
-            return "\n--- " + log + ": " + e.getMessage();
-        }
-    }
 
     private static void sleep(Duration duration) {
         try {

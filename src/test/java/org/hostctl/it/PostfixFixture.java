@@ -1,5 +1,11 @@
 package org.hostctl.it;
 
+import static org.hostctl.it.FixtureSupport.accepts;
+import static org.hostctl.it.FixtureSupport.freePort;
+import static org.hostctl.it.FixtureSupport.readPid;
+import static org.hostctl.it.FixtureSupport.runningAsRoot;
+import static org.hostctl.it.FixtureSupport.tail;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,7 +78,6 @@ public final class PostfixFixture implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final int START_ATTEMPTS = 3;
-    private static final int LOG_TAIL_LINES = 40;
     /** Characters allowed in paths written into configs (no quoting needed). */
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
     /** Longest run directory: the longest unix socket is {@code spool/private/proxywrite}, limit 107 bytes. */
@@ -711,39 +716,9 @@ public final class PostfixFixture implements AutoCloseable {
                 .setGroup(lookup().lookupPrincipalByGroupName(POSTFIX_USER));
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
-        }
-    }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static Optional<Long> readPid(Path pidFile) {
-        try {
-            String text = Files.readString(pidFile).trim();
-            return text.matches("\\d+") ? Optional.of(Long.parseLong(text)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
 
-    private static boolean runningAsRoot() {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
-    }
 
     private static Optional<UserPrincipal> lookupUser(String name) {
         try {
@@ -790,14 +765,6 @@ public final class PostfixFixture implements AutoCloseable {
         }
     }
 
-    private static String tail(Path log) {
-        if (!Files.exists(log)) {
-            return "\n--- " + log + " (missing)";
-        }
-        List<String> lines = read(log).lines().toList();
-        List<String> last = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
-        return "\n--- " + log + " (last " + last.size() + " lines)\n" + String.join("\n", last);
-    }
 
     private static void sleep(Duration duration) {
         try {

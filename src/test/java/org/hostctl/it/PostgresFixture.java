@@ -1,5 +1,7 @@
 package org.hostctl.it;
 
+import static org.hostctl.it.FixtureSupport.freePort;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -232,13 +234,6 @@ public final class PostgresFixture {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
-        }
-    }
 
     private static Optional<Path> findBin() {
         String env = System.getenv("PG_BIN");
