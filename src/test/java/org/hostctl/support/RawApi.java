@@ -61,7 +61,14 @@ public final class RawApi {
 
     public Reply send(HttpRequest request) {
         try {
-            HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r;
+            try {
+                r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                // Jetty closes the connection right after an early error answer (e.g. 414); the client can then
+                // see the close before the answer: one more try shows what the server says
+                r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            }
             return new Reply(request.method() + " " + request.uri().getRawPath()
                     + (request.uri().getRawQuery() == null ? "" : "?" + abbreviate(request.uri().getRawQuery())),
                     r.statusCode(), r.headers().map(), r.body());
