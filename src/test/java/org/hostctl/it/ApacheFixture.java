@@ -39,8 +39,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A private Apache 2.4 on 127.0.0.1 with PHP handlers selectable per directory through {@code .htaccess}:
@@ -266,15 +264,7 @@ public final class ApacheFixture implements AutoCloseable {
      * variable {@code CI} is {@code true}, so that CI cannot pass without running these tests.
      */
     public static void assumeAvailable() {
-        List<String> missing = missingComponents();
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = "Apache/PHP fixture not available, missing " + missing + " (see .ci/install-packages)";
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(message + "; failing instead of skipping because CI=true");
-        }
-        Assumptions.abort(message);
+        FixtureSupport.assumeComplete("Apache/PHP", missingComponents());
     }
 
     public Path runDir() {

@@ -35,8 +35,6 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.codec.digest.Sha2Crypt;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A private Dovecot 2.3 on 127.0.0.1 whose mailboxes come from hostd's SQL tables ({@code mailbox}, read with
@@ -269,15 +267,7 @@ public final class DovecotFixture implements AutoCloseable {
      * variable {@code CI} is {@code true}, so that CI cannot pass without running these tests.
      */
     public static void assumeAvailable() {
-        List<String> missing = missingComponents();
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = "Dovecot fixture not available, missing " + missing + " (see .ci/install-packages)";
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(message + "; failing instead of skipping because CI=true");
-        }
-        Assumptions.abort(message);
+        FixtureSupport.assumeComplete("Dovecot", missingComponents());
     }
 
     public Path dir() {

@@ -35,8 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A private Postfix on 127.0.0.1 that routes mail for hostd's hosted domains straight from hostd's SQL tables
@@ -308,15 +306,7 @@ public final class PostfixFixture implements AutoCloseable {
      * variable {@code CI} is {@code true}, so that CI cannot pass without running these tests.
      */
     public static void assumeAvailable() {
-        List<String> missing = missingComponents();
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = "Postfix fixture not available, missing " + missing + " (see .ci/install-packages)";
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(message + "; failing instead of skipping because CI=true");
-        }
-        Assumptions.abort(message);
+        FixtureSupport.assumeComplete("Postfix", missingComponents());
     }
 
     /**

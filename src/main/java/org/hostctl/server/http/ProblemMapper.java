@@ -12,6 +12,7 @@ import org.hostctl.server.store.DuplicateException;
 import org.hostctl.server.store.InUseException;
 import org.hostctl.server.store.NotFoundException;
 import org.hostctl.server.store.StoreException;
+import org.hostctl.server.text.Escape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

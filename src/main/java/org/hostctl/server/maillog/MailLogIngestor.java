@@ -25,6 +25,7 @@ import org.hostctl.server.store.MailLogRepository;
 import org.hostctl.server.store.MailLogRepository.Batch;
 import org.hostctl.server.store.MailLogRepository.Checkpoint;
 import org.hostctl.server.store.MailLogRepository.Unparsed;
+import org.hostctl.server.text.Escape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +124,7 @@ public final class MailLogIngestor implements AutoCloseable {
         try {
             pollOnce();
         } catch (RuntimeException e) {
-            LOG.warn("mail log ingestion failed, retrying: {}", Escape.of(e.toString()));
+            LOG.warn("mail log ingestion failed, retrying: {}", Escape.line(e.toString()));
         }
     }
 
@@ -141,8 +142,8 @@ public final class MailLogIngestor implements AutoCloseable {
                     return;
                 }
             } catch (IOException e) {
-                LOG.warn("cannot read {}: {}", Escape.of(t.source),
-                        Escape.of(e.toString()));
+                LOG.warn("cannot read {}: {}", Escape.line(t.source),
+                        Escape.line(e.toString()));
             }
         }
         Instant now = clock.instant();
@@ -153,7 +154,7 @@ public final class MailLogIngestor implements AutoCloseable {
             } catch (RuntimeException e) {
                 correlatorFailures++;
                 LOG.warn("the log correlator failed to expire records: {}",
-                        Escape.of(e.toString()));
+                        Escape.line(e.toString()));
             }
             commit(List.of(), List.of());
         }
@@ -169,7 +170,7 @@ public final class MailLogIngestor implements AutoCloseable {
         try {
             open = store.openMessages(clock.instant().minus(SEED_WINDOW), SEED_LIMIT);
         } catch (RuntimeException e) {
-            LOG.warn("cannot read the open messages of the send log, retrying: {}", Escape.of(e.toString()));
+            LOG.warn("cannot read the open messages of the send log, retrying: {}", Escape.line(e.toString()));
             return false;
         }
         seeded = true;
@@ -177,7 +178,7 @@ public final class MailLogIngestor implements AutoCloseable {
             correlator.seed(open);
         } catch (RuntimeException e) {
             correlatorFailures++;
-            LOG.warn("the log correlator failed to take the open messages: {}", Escape.of(e.toString()));
+            LOG.warn("the log correlator failed to take the open messages: {}", Escape.line(e.toString()));
         }
         if (!open.isEmpty()) {
             LOG.info("continuing {} queued messages of the send log", open.size());
@@ -219,7 +220,7 @@ public final class MailLogIngestor implements AutoCloseable {
                 correlator.flush();
                 commit(List.of(), List.of());
             } catch (RuntimeException e) {
-                LOG.warn("could not store what the log correlator held at stop: {}", Escape.of(e.toString()));
+                LOG.warn("could not store what the log correlator held at stop: {}", Escape.line(e.toString()));
             }
             for (Tail tail : tails) {
                 tail.closeAll();
@@ -251,7 +252,7 @@ public final class MailLogIngestor implements AutoCloseable {
         try {
             store.commit(b);
         } catch (RuntimeException e) {
-            LOG.warn("cannot store mail log batch, retrying: {}", Escape.of(e.toString()));
+            LOG.warn("cannot store mail log batch, retrying: {}", Escape.line(e.toString()));
             return false;
         }
         buffer.clear();
@@ -322,7 +323,7 @@ public final class MailLogIngestor implements AutoCloseable {
             }
             String now = identity(path);
             if (current != null && !current.identity.equals(now)) {
-                LOG.info("{} was rotated; reading the old file to its end", Escape.of(source));
+                LOG.info("{} was rotated; reading the old file to its end", Escape.line(source));
                 rotated.add(current);
                 current = null;
             }
@@ -330,7 +331,7 @@ public final class MailLogIngestor implements AutoCloseable {
                 current = open(path, now, 0);
             }
             if (current != null && current.channel.size() < current.offset) {
-                LOG.info("{} was truncated; reading it again from the start", Escape.of(source));
+                LOG.info("{} was truncated; reading it again from the start", Escape.line(source));
                 current.offset = 0;
                 current.readOffset = 0;
                 current.skipping = false;
@@ -372,7 +373,7 @@ public final class MailLogIngestor implements AutoCloseable {
                 Path rotatedFile = findByIdentity(cp.fileIdentity());
                 if (rotatedFile == null) {
                     LOG.warn("{}: the rotated file {} is gone; lines after byte {} of it were not read",
-                            Escape.of(source), cp.fileIdentity(), cp.offset());
+                            Escape.line(source), cp.fileIdentity(), cp.offset());
                     finished.add(cp);
                 } else {
                     rotated.add(open(rotatedFile, cp.fileIdentity(), cp.offset()));
@@ -462,8 +463,8 @@ public final class MailLogIngestor implements AutoCloseable {
                 correlator.accept(source, offset, line);
             } catch (RuntimeException e) {
                 correlatorFailures++;
-                LOG.warn("the log correlator failed on {} byte {}: {}", Escape.of(source), offset,
-                        Escape.of(e.toString()));
+                LOG.warn("the log correlator failed on {} byte {}: {}", Escape.line(source), offset,
+                        Escape.line(e.toString()));
                 buffer.unparsed(source, offset, line);
             }
         }
@@ -505,24 +506,6 @@ public final class MailLogIngestor implements AutoCloseable {
         }
     }
 
-    /** Log-safe text: control characters as escapes, at most 300 characters. */
-    private static final class Escape {
-        static String of(String s) {
-            if (s == null) {
-                return "";
-            }
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < s.length() && b.length() < 300; i++) {
-                char c = s.charAt(i);
-                if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
-                    b.append(String.format("\\x%02x", (int) c & 0xff));
-                } else {
-                    b.append(c);
-                }
-            }
-            return b.toString();
-        }
-    }
 
     /** Collects what the correlator reports during a batch; the newest state per key wins. */
     private final class Buffer implements MailLogSink {

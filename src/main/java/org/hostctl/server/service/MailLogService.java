@@ -1,5 +1,7 @@
 package org.hostctl.server.service;
 
+import org.hostctl.server.text.Escape;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -329,10 +331,7 @@ public final class MailLogService {
     }
 
     private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        s.chars().limit(100).forEach(c -> b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c)
-                : String.valueOf((char) c)));
-        return b.toString();
+        return Escape.line(s);
     }
 
     // ------------------------------------------------------------------ cursor

@@ -1,11 +1,11 @@
-package org.hostctl.server.http;
+package org.hostctl.server.text;
 
-/** Makes client-supplied text safe for one log line. */
-final class Escape {
+/** Makes client- or log-supplied text safe for one line of a log or a problem detail. */
+public final class Escape {
     private Escape() {}
 
     /** Control characters as {@code \\xNN} escapes, at most 300 characters. */
-    static String line(String s) {
+    public static String line(String s) {
         if (s == null) {
             return "";
         }
