@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import org.hostctl.api.MailLogPage;
 import org.hostctl.api.MailLogStats;
+import org.hostctl.api.StatusHistory;
+import org.hostctl.api.StatusReport;
 import org.hostctl.api.MailMessage;
 import org.hostctl.api.Alias;
 import org.hostctl.api.Autoreply;
@@ -123,6 +125,12 @@ public interface HostApi {
 
     /** {@code GET /v1/mail/log/stats}; null parameters take the server's defaults. */
     MailLogStats mailLogStats(Instant since, Instant until, String by);
+
+    /** {@code GET /v1/status}: the account's services per domain and the open notices. */
+    StatusReport status();
+
+    /** {@code GET /v1/status/history?days=N}: outages and notices of the last {@code days} days (null: 30). */
+    StatusHistory statusHistory(Integer days);
 
     /** Any call, for {@code hostctl api}: the raw response. */
     RawResponse call(String method, String pathAndQuery, byte[] body);

@@ -17,6 +17,8 @@ import org.hostctl.api.Autoreply;
 import org.hostctl.api.Domain;
 import org.hostctl.api.MailLogPage;
 import org.hostctl.api.MailLogStats;
+import org.hostctl.api.StatusHistory;
+import org.hostctl.api.StatusReport;
 import org.hostctl.api.MailMessage;
 import org.hostctl.api.Mailbox;
 import org.hostctl.api.MailboxCreate;
@@ -324,6 +326,18 @@ public final class HttpHostApi implements HostApi {
         query(u, "until", until == null ? null : until.toString());
         query(u, "by", by);
         return send(get(u.build()), type(MailLogStats.class));
+    }
+
+    @Override
+    public StatusReport status() {
+        return send(get(url("/v1/status").build()), type(StatusReport.class));
+    }
+
+    @Override
+    public StatusHistory statusHistory(Integer days) {
+        HttpUrl.Builder u = url("/v1/status/history");
+        query(u, "days", days == null ? null : days.toString());
+        return send(get(u.build()), type(StatusHistory.class));
     }
 
     private static void query(HttpUrl.Builder u, String name, String value) {

@@ -16,10 +16,11 @@ import java.util.List;
  * @param mail mailbox settings
  * @param sieve where mailboxes' Sieve scripts live and what they may do
  * @param maillog send logs: which Postfix logs to read, how long to keep what they say
+ * @param status health probes of the services customers use
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail,
-        Sieve sieve, MailLog maillog) {
+        Sieve sieve, MailLog maillog, Status status) {
 
     /** Default listen address. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:8640";
@@ -28,9 +29,10 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
         listen = listen == null || listen.isBlank() ? DEFAULT_LISTEN : listen;
         php = php == null ? new Php(null, List.of(), List.of()) : php;
         verifyTimeoutSeconds = verifyTimeoutSeconds == null ? 10 : verifyTimeoutSeconds;
-        mail = mail == null ? new Mail(null, null, null, null, null) : mail;
+        mail = mail == null ? new Mail(null, null, null, null, null, null) : mail;
         sieve = sieve == null ? new Sieve(null, null, null, null, null, null) : sieve;
         maillog = maillog == null ? new MailLog(null, null) : maillog;
+        status = status == null ? new Status(null, null, null, null, null) : status;
     }
 
     public Duration verifyTimeout() {
@@ -47,15 +49,58 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
      * @param defaultQuota quota of a new mailbox when none is given, e.g. {@code 2G}; {@code 0} for unlimited
      * @param doveadm command prefix to read usage from Dovecot, e.g. {@code [doveadm, -c, /etc/dovecot/dovecot.conf]};
      *     empty to sum the maildir on disk
+     * @param backends the Dovecot servers holding the mailboxes, each with the domains it serves; hostd probes
+     *     their IMAP and LMTP ports and refuses changes to the mailboxes of a backend that is down
      */
     public record Mail(String root, String passwordScheme, Integer retentionDays, String defaultQuota,
-            List<String> doveadm) {
+            List<String> doveadm, List<MailBackendConfig> backends) {
         public Mail {
+            backends = backends == null ? List.of() : List.copyOf(backends);
             root = root == null || root.isBlank() ? "vmail" : root;
             passwordScheme = passwordScheme == null ? "BLF-CRYPT" : passwordScheme;
             retentionDays = retentionDays == null ? 30 : retentionDays;
             defaultQuota = defaultQuota == null ? "1G" : defaultQuota;
             doveadm = doveadm == null ? List.of() : List.copyOf(doveadm);
+        }
+    }
+
+    /**
+     * One mail backend: a Dovecot server (IMAP, LMTP) serving some domains. A {@code sieve.backends[]} entry of the
+     * same name is its ManageSieve service; that entry may leave out {@code domains} to take these.
+     *
+     * @param name name shown to customers in {@code hostctl status} and in errors
+     * @param host host name or address
+     * @param imapPort IMAP port probed, 143 by default; 0 to not probe IMAP
+     * @param lmtpPort LMTP port probed, 24 by default; 0 to not probe LMTP
+     * @param domains the mail domains whose mailboxes live there
+     */
+    public record MailBackendConfig(String name, String host, Integer imapPort, Integer lmtpPort,
+            List<String> domains) {
+        public MailBackendConfig {
+            imapPort = imapPort == null ? 143 : imapPort;
+            lmtpPort = lmtpPort == null ? 24 : lmtpPort;
+            domains = domains == null ? List.of() : List.copyOf(domains);
+        }
+    }
+
+    /**
+     * Health probes.
+     *
+     * @param intervalSeconds time between two probes of a service, 30 by default
+     * @param timeoutSeconds how long one probe may take before the service counts as down, 5 by default
+     * @param slowMillis a probe answered slower than this makes the service degraded, 2000 by default
+     * @param maillogLagSeconds the send log is degraded when the Postfix log has lines hostd has not read for
+     *     longer than this, 120 by default
+     * @param historyDays days state changes and resolved notices are kept, 30 by default
+     */
+    public record Status(Integer intervalSeconds, Integer timeoutSeconds, Integer slowMillis,
+            Integer maillogLagSeconds, Integer historyDays) {
+        public Status {
+            intervalSeconds = intervalSeconds == null ? 30 : intervalSeconds;
+            timeoutSeconds = timeoutSeconds == null ? 5 : timeoutSeconds;
+            slowMillis = slowMillis == null ? 2000 : slowMillis;
+            maillogLagSeconds = maillogLagSeconds == null ? 120 : maillogLagSeconds;
+            historyDays = historyDays == null ? 30 : historyDays;
         }
     }
 
