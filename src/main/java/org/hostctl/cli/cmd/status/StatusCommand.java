@@ -32,13 +32,14 @@ import picocli.CommandLine.Option;
 
 /** {@code hostctl status}: the account's services now, and the group of {@code history}. */
 @Command(name = "status", sortOptions = false,
-        description = {"Whether your services work right now: mail (IMAP, delivery into mailboxes, filters), your"
-            + " websites and the send log, per domain; then your provider's open notices."},
+        description = {"Whether your mail, websites and send log work right now, and your provider's notices."},
         subcommands = {StatusHistoryCommand.class},
         footer = {"",
-            "One row per domain and service; (account) marks services of the whole account. STATE is ok (it",
-            "works), degraded (it answers, but slowly or only in part), down (it does not answer) or unknown (not",
-            "checked yet since the server started). SINCE is when the service entered that state.",
+            "One row per domain and service: imap (reading mail), lmtp (delivery into mailboxes), managesieve",
+            "(mail filters), web (a website), sendlog (the send log of 'hostctl mail log'); (account) marks",
+            "services of the whole account. STATE is ok (it works), degraded (it answers, but slowly or only in",
+            "part), down (it does not answer) or unknown (not checked yet since the server started). SINCE is",
+            "when the service entered that state. Your provider's open notices follow the table.",
             "",
             "Exit 0 when nothing is down, 6 when a service is down (with --strict: also when one is degraded or",
             "unknown) or the API cannot be reached. The report is printed either way; stderr names what is down.",

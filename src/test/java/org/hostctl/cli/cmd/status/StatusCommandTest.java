@@ -468,8 +468,9 @@ class StatusCommandTest {
         void help_explains_the_states_and_the_exit_codes() {
             HostctlRun r = run("status", "--help");
 
-            assertThat(r.out()).contains("degraded (it answers, but slowly or only in part)", "Exit 0 when nothing is"
-                    + " down, 6 when a service is down", "history", "Examples:");
+            assertThat(r.out().replaceAll("\\s+", " ")).contains("STATE is ok (it works), degraded (it answers,"
+                    + " but slowly or only in part), down (it does not answer) or unknown (not checked yet",
+                    "Exit 0 when nothing is down, 6 when a service is down", " history ", "Examples:");
         }
     }
 }
