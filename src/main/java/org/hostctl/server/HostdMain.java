@@ -10,6 +10,11 @@ public final class HostdMain {
     private HostdMain() {}
 
     public static void main(String[] args) {
+        if (!java.util.Arrays.asList(args).contains("serve")
+                && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // The administration commands answer on stdout and stderr themselves; the log is serve's.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = HostdCommand.build(System.getenv(), out, err).execute(args);
