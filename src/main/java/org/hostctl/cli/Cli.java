@@ -16,6 +16,7 @@ import org.hostctl.cli.cmd.mail.MailboxCommand;
 import org.hostctl.cli.cmd.maillog.MailCommand;
 import org.hostctl.cli.cmd.php.PhpCommand;
 import org.hostctl.cli.cmd.sieve.SieveCommand;
+import org.hostctl.cli.cmd.status.StatusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -40,6 +41,7 @@ public final class Cli {
         COMMANDS.put("autoreply", AutoreplyCommand.class);
         COMMANDS.put("sieve", SieveCommand.class);
         COMMANDS.put("mail", MailCommand.class);
+        COMMANDS.put("status", StatusCommand.class);
         COMMANDS.put("api", ApiCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);
     }

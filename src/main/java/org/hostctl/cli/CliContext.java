@@ -4,6 +4,8 @@ import java.io.Console;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import org.hostctl.cli.config.ConfigStore;
@@ -29,6 +31,14 @@ public final class CliContext {
     private final Function<String, String> linePrompt;
     private final ApiFactory apiFactory;
     private ConfigStore configStore;
+    private Clock clock = Clock.systemDefaultZone();
+    private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+
+    /** Waits between polls: {@link Thread#sleep} for real, a clock moved forward in tests. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
 
     public CliContext(Map<String, String> env, Path cwd, InputStream stdin, boolean interactive,
             Function<String, char[]> secretPrompt, Function<String, String> linePrompt, ApiFactory apiFactory) {
@@ -85,6 +95,23 @@ public final class CliContext {
 
     public ApiFactory apiFactory() {
         return apiFactory;
+    }
+
+    /** The time now and the local zone times are shown in. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Waits {@code duration}; throws when interrupted. */
+    public void sleep(Duration duration) throws InterruptedException {
+        sleeper.sleep(duration);
+    }
+
+    /** Replaces the clock and the waiting, for tests; returns this context. */
+    public CliContext withTime(Clock clock, Sleeper sleeper) {
+        this.clock = clock;
+        this.sleeper = sleeper;
+        return this;
     }
 
     public ConfigStore configStore() {

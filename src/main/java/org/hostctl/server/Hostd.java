@@ -44,6 +44,15 @@ import org.hostctl.server.maillog.MailLogIngestor;
 import org.hostctl.server.maillog.MailLogSink;
 import org.hostctl.server.service.MailLogService;
 import org.hostctl.server.store.MailLogRepository;
+import org.hostctl.server.service.StatusService;
+import org.hostctl.server.status.Check;
+import org.hostctl.server.status.GreetingProbe;
+import org.hostctl.server.status.HealthMonitor;
+import org.hostctl.server.status.HttpProbe;
+import org.hostctl.server.status.MailBackends;
+import org.hostctl.server.status.MailLogProbe;
+import org.hostctl.server.status.StoreProbe;
+import org.hostctl.server.store.StatusRepository;
 import org.slf4j.LoggerFactory;
 
 /** hostd assembled from a data directory: configuration, store, services and the HTTP API. */
@@ -62,12 +71,15 @@ public final class Hostd implements AutoCloseable {
     private final SieveService sieve;
     private final MailLogRepository mailLogStore;
     private final MailLogService mailLog;
+    private final MailBackends mailBackends;
+    private final StatusService status;
     private final Function<MailLogSink, LogCorrelator> correlators;
     private final Path dataDir;
     private final Clock clock;
     private HttpApi http;
     private ScheduledExecutorService scheduler;
     private MailLogIngestor ingestor;
+    private HealthMonitor monitor;
 
     private Hostd(HostdConfig config, Path dataDir, Database db, Clock clock,
             Plugins plugins) {
@@ -84,6 +96,15 @@ public final class Hostd implements AutoCloseable {
         this.php = new PhpService(accounts, catalog, config.verifyTimeout());
         HostdConfig.Mail m = config.mail();
         MailRepository mailRepo = new MailRepository(db);
+        this.mailBackends = new MailBackends(config);
+        HostdConfig.Status st = config.status();
+        if (st.intervalSeconds() < 2 || st.timeoutSeconds() < 1 || st.slowMillis() < 1 || st.maillogLagSeconds() < 1
+                || st.historyDays() < 1 || st.historyDays() > 3650) {
+            throw new IllegalArgumentException("status: intervalSeconds must be at least 2; timeoutSeconds,"
+                    + " slowMillis and maillogLagSeconds at least 1; historyDays 1-3650");
+        }
+        this.status = new StatusService(new StatusRepository(db), mailRepo, accountRepo, mailBackends,
+                st.historyDays(), clock);
         long defaultQuota;
         try {
             defaultQuota = Sizes.parse(m.defaultQuota());
@@ -95,9 +116,9 @@ public final class Hostd implements AutoCloseable {
         }
         this.mailboxes = new MailboxService(mailRepo, accounts, new Passwords(m.passwordScheme()),
                 new MailUsage(dataDir.resolve(m.root()), m.doveadm()), Duration.ofDays(m.retentionDays()),
-                defaultQuota, clock);
+                defaultQuota, clock, status);
         this.aliases = new AliasService(mailRepo, mailboxes, clock);
-        HostdConfig.Sieve sc = config.sieve();
+        HostdConfig.Sieve sc = mailBackends.sieveConfig();
         if (sc.toolTimeoutSeconds() < 1) {
             throw new IllegalArgumentException("sieve.toolTimeoutSeconds must be at least 1");
         }
@@ -249,6 +270,15 @@ public final class Hostd implements AutoCloseable {
         return mailLog;
     }
 
+    public StatusService status() {
+        return status;
+    }
+
+    /** The running health probes, or null before {@link #serve}. */
+    public HealthMonitor monitor() {
+        return monitor;
+    }
+
     /** The send log store, which is also the sink a correlator reports to. */
     public MailLogRepository mailLogStore() {
         return mailLogStore;
@@ -270,7 +300,7 @@ public final class Hostd implements AutoCloseable {
      */
     public HttpApi serve(String host, int port, List<Path> extraMailLogs) {
         http = new HttpApi(new HttpApi.Services(tokens, accounts, php, mailboxes, aliases, autoreplies, sieve,
-                mailLog));
+                mailLog, status));
         http.start(host, port);
         List<Path> logs = new ArrayList<>();
         config.maillog().files().forEach(f -> logs.add(dataDir.resolve(f)));
@@ -280,8 +310,13 @@ public final class Hostd implements AutoCloseable {
                     + " parser", logs);
         } else if (!logs.isEmpty()) {
             ingestor = new MailLogIngestor(logs.stream().distinct().toList(), correlators, mailLogStore, clock);
-            ingestor.start(Duration.ofSeconds(1));
+            ingestor.start(MAILLOG_POLL);
         }
+        HostdConfig.Status st = config.status();
+        monitor = new HealthMonitor(new StatusRepository(db), this::checks, Duration.ofSeconds(st.intervalSeconds()),
+                Duration.ofSeconds(st.timeoutSeconds()), Duration.ofMillis(st.slowMillis()), clock);
+        status.attach(monitor, ingestor != null);
+        monitor.start();
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hostd-purge");
             t.setDaemon(true);
@@ -291,10 +326,66 @@ public final class Hostd implements AutoCloseable {
         return http;
     }
 
+    /**
+     * The checks of one probe round: the store, the send log, every mail backend's services, every docroot. A
+     * check keeps its probe (an HTTP probe its client) from round to round.
+     */
+    private List<Check> checks() {
+        List<Check> list = new ArrayList<>();
+        list.add(check(Check.STORE, "store", "hostd", () -> new StoreProbe(db)));
+        MailLogIngestor in = ingestor;
+        if (in != null) {
+            list.add(check(Check.SENDLOG, "sendlog", "postfix", () -> new MailLogProbe(in::backlog, MAILLOG_POLL,
+                    Duration.ofSeconds(config.status().maillogLagSeconds()), clock)));
+        }
+        for (MailBackends.Backend b : mailBackends.all()) {
+            if (b.imapPort() > 0) {
+                list.add(check(Check.mailId(b.name(), "imap"), "imap", b.name(),
+                        () -> new GreetingProbe(GreetingProbe.Protocol.IMAP, b.host(), b.imapPort())));
+            }
+            if (b.lmtpPort() > 0) {
+                list.add(check(Check.mailId(b.name(), "lmtp"), "lmtp", b.name(),
+                        () -> new GreetingProbe(GreetingProbe.Protocol.LMTP, b.host(), b.lmtpPort())));
+            }
+            if (b.sieveHost() != null) {
+                list.add(check(Check.mailId(b.name(), "managesieve"), "managesieve", b.name(),
+                        () -> new GreetingProbe(GreetingProbe.Protocol.MANAGESIEVE, b.sieveHost(), b.sievePort())));
+            }
+        }
+        List<String> urls;
+        try {
+            urls = status.docrootUrls();
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Hostd.class).warn("cannot list document roots to probe: {}",
+                    org.hostctl.server.text.Escape.line(e.toString()));
+            urls = checkCache.values().stream().filter(c -> c.service().equals("web")).map(Check::backend).toList();
+        }
+        for (String url : urls) {
+            try {
+                list.add(check(Check.webId(url), "web", url, () -> new HttpProbe(java.net.URI.create(url))));
+            } catch (IllegalArgumentException e) {
+                LoggerFactory.getLogger(Hostd.class).warn("document root URL {} cannot be probed: {}",
+                        org.hostctl.server.text.Escape.line(url), org.hostctl.server.text.Escape.line(e.getMessage()));
+            }
+        }
+        checkCache.keySet().retainAll(list.stream().map(Check::id).toList());
+        return list;
+    }
+
+    private Check check(String id, String service, String backend, java.util.function.Supplier<
+            org.hostctl.server.status.Probe> probe) {
+        return checkCache.computeIfAbsent(id, k -> new Check(id, service, backend, probe.get()));
+    }
+
+    private final java.util.Map<String, Check> checkCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final Duration MAILLOG_POLL = Duration.ofSeconds(1);
+
     private void purge() {
         try {
             mailboxes.purgeExpired();
             mailLog.purge();
+            status.purge();
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(Hostd.class).error("purge failed: {}", e.toString());
         }
@@ -304,6 +395,9 @@ public final class Hostd implements AutoCloseable {
     public void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        if (monitor != null) {
+            monitor.close();
         }
         if (ingestor != null) {
             ingestor.close();

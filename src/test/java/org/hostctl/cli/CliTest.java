@@ -51,6 +51,9 @@ class CliTest {
                 Arguments.of("mail", new String[] {"mail", "log", "--since", "2h", "--to", "a@b.example"}),
                 Arguments.of("mail", new String[] {"-o", "json", "mail", "log", "show", "4BC2D1F2A3"}),
                 Arguments.of("mail", new String[] {"mail", "log", "stats", "--by", "hour", "-o", "csv"}),
+                Arguments.of("status", new String[] {"status", "--strict", "--domain", "a.example"}),
+                Arguments.of("status", new String[] {"-o", "json", "status", "--watch", "--count", "3"}),
+                Arguments.of("status", new String[] {"status", "history", "--days", "7"}),
                 Arguments.of("php", new String[] {"php", "--help"}));
     }
 
@@ -80,8 +83,8 @@ class CliTest {
 
     @Test
     void root_help_an_unknown_command_options_only_and_completion_build_the_whole_tree() {
-        String[] all = {"auth", "php", "domain", "mailbox", "alias", "autoreply", "sieve", "mail", "api",
-            "completion"};
+        String[] all = {"auth", "php", "domain", "mailbox", "alias", "autoreply", "sieve", "mail", "status",
+            "api", "completion"};
         assertThat(lazy("--help").getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy().getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy("phpp", "show").getSubcommands().keySet()).containsExactly(all);

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.hostctl.cli.Cli;
 import org.hostctl.cli.CliContext;
+import org.hostctl.client.HostApi;
 import org.hostctl.client.HttpHostApi;
 
 /** Runs hostctl in-process through the real parser, with its own environment, working directory and stdin. */
@@ -17,6 +18,9 @@ public final class Hostctl {
     private Path cwd;
     private boolean interactive;
     private String promptAnswer;
+    private HostApi api;
+    private java.time.Clock clock;
+    private CliContext.Sleeper sleeper;
 
     public Hostctl(Path configHome) {
         env.put("XDG_CONFIG_HOME", configHome.toString());
@@ -51,6 +55,19 @@ public final class Hostctl {
         return this;
     }
 
+    /** Commands talk to {@code fake} instead of an HTTP client (a token is still needed, e.g. HOSTCTL_TOKEN). */
+    public Hostctl api(HostApi fake) {
+        this.api = fake;
+        return this;
+    }
+
+    /** Commands see {@code clock} and wait through {@code sleeper}. */
+    public Hostctl time(java.time.Clock clock, CliContext.Sleeper sleeper) {
+        this.clock = clock;
+        this.sleeper = sleeper;
+        return this;
+    }
+
     public HostctlRun run(String... args) {
         return runWithStdin("", args);
     }
@@ -65,7 +82,10 @@ public final class Hostctl {
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), interactive,
                 prompt -> answer == null ? null : answer.toCharArray(),
                 prompt -> answer,
-                (url, token, trace) -> new HttpHostApi(url, token, "hostctl/test", trace));
+                (url, token, trace) -> api != null ? api : new HttpHostApi(url, token, "hostctl/test", trace));
+        if (clock != null) {
+            ctx.withTime(clock, sleeper);
+        }
         int code = Cli.forArgs(ctx, o, e, args).execute(args);
         o.flush();
         e.flush();

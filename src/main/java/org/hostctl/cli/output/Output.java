@@ -149,17 +149,43 @@ public final class Output {
         }
     }
 
+    /** {@code text} in the colour of {@code tone} when colour is on; the caller makes it printable first. */
+    public String tone(String text, Tone tone) {
+        if (!color || text == null || text.isEmpty() || tone == null) {
+            return text;
+        }
+        return switch (tone) {
+            case PLAIN -> text;
+            case GOOD -> Ansi.GREEN + text + Ansi.RESET;
+            case WARN -> Ansi.YELLOW + text + Ansi.RESET;
+            case BAD -> Ansi.RED + text + Ansi.RESET;
+            case FAINT -> Ansi.DIM + text + Ansi.RESET;
+        };
+    }
+
+    /** Clears the terminal (cursor home, erase) when colour is on, so a redraw replaces the last one. */
+    public boolean clearScreen() {
+        if (color) {
+            out.print(Ansi.CLEAR);
+        }
+        return color;
+    }
+
     private <T> void table(List<T> rows, List<Column<T>> columns) {
         if (rows.isEmpty()) {
             return;
         }
         List<String[]> cells = new ArrayList<>();
+        List<Tone[]> tones = new ArrayList<>();
         for (T row : rows) {
             String[] line = new String[columns.size()];
+            Tone[] lineTones = new Tone[columns.size()];
             for (int i = 0; i < line.length; i++) {
                 line[i] = Printable.of(nullToEmpty(columns.get(i).value().apply(row)));
+                lineTones[i] = columns.get(i).tone() == null ? null : columns.get(i).tone().apply(row);
             }
             cells.add(line);
+            tones.add(lineTones);
         }
         int[] width = new int[columns.size()];
         for (int i = 0; i < width.length; i++) {
@@ -170,20 +196,24 @@ public final class Output {
         }
         if (!noHeaders) {
             String[] header = columns.stream().map(Column::header).toArray(String[]::new);
-            String text = row(header, width);
+            String text = row(header, null, width);
             out.println(color ? Ansi.BOLD + text + Ansi.RESET : text);
         }
-        for (String[] line : cells) {
-            out.println(row(line, width));
+        for (int r = 0; r < cells.size(); r++) {
+            out.println(row(cells.get(r), tones.get(r), width));
         }
         out.flush();
     }
 
-    private static String row(String[] cells, int[] width) {
+    private String row(String[] cells, Tone[] tones, int[] width) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < cells.length; i++) {
-            b.append(cells[i]);
-            if (i < cells.length - 1) {
+        int end = cells.length;
+        while (end > 1 && cells[end - 1].isEmpty()) {
+            end--;
+        }
+        for (int i = 0; i < end; i++) {
+            b.append(tones == null ? cells[i] : tone(cells[i], tones[i]));
+            if (i < end - 1) {
                 b.append(" ".repeat(width[i] - Printable.width(cells[i]) + 2));
             }
         }

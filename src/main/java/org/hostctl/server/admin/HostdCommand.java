@@ -17,15 +17,17 @@ import picocli.CommandLine.ScopeType;
         sortOptions = false,
         description = "The hosting API that hostctl talks to, and its administration on the host.",
         subcommands = {ServeCommand.class, AccountCommand.class, DomainCommand.class, TokenCommand.class,
-                CommandLine.HelpCommand.class},
+                StatusCommand.class, NoticeCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
             "Examples:",
             "  hostd serve --data /var/lib/hostd",
             "  hostd account add alice --webspace /srv/www/alice --docroot public_html=https://alice.example/",
             "  hostd domain add alice example.com",
             "  hostd token add alice > alice.token",
+            "  hostd notice add --service mail --backend mx1 --title 'mx1 is down' --body-file note.txt",
             "",
-            "Exit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 5 rejected (invalid input, conflict)."})
+            "Exit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 5 rejected (invalid input, conflict),",
+            "6 a service is down (status)."})
 public final class HostdCommand {
     private static volatile boolean serving;
 

@@ -17,6 +17,7 @@ import org.hostctl.server.service.PhpService;
 import org.hostctl.server.service.Principal;
 import org.hostctl.server.service.ServiceException;
 import org.hostctl.server.service.SieveService;
+import org.hostctl.server.service.StatusService;
 import org.hostctl.server.sieve.SieveUnavailableException;
 import org.hostctl.server.service.TokenService;
 import org.hostctl.server.store.StoreException;
@@ -34,13 +35,14 @@ public final class HttpApi {
 
     /** The services the API calls. */
     public record Services(TokenService tokens, AccountService accounts, PhpService php, MailboxService mailboxes,
-            AliasService aliases, AutoreplyService autoreplies, SieveService sieve, MailLogService mailLog) {}
+            AliasService aliases, AutoreplyService autoreplies, SieveService sieve, MailLogService mailLog,
+            StatusService status) {}
 
     public HttpApi(Services s) {
         this.tokens = s.tokens();
         this.routes = Routes.table(new MeHandler(s.accounts()), new PhpHandler(s.php()),
                 new MailHandler(s.mailboxes(), s.aliases(), s.autoreplies()), new SieveHandler(s.sieve()),
-                new MailLogHandler(s.mailLog()), new OpenApiHandler());
+                new MailLogHandler(s.mailLog()), new StatusHandler(s.status()), new OpenApiHandler());
     }
 
     /** The route table, for tests that hold it to the OpenAPI document. */

@@ -11,7 +11,7 @@ public final class Routes {
     private Routes() {}
 
     static List<Route> table(MeHandler me, PhpHandler php, MailHandler mail, SieveHandler sieve,
-            MailLogHandler mailLog, OpenApiHandler openApi) {
+            MailLogHandler mailLog, StatusHandler status, OpenApiHandler openApi) {
         return List.of(
                 new Route("GET", "/v1/openapi.yaml", PUBLIC, openApi::get),
                 new Route("GET", "/v1/me", READ, me::get),
@@ -49,6 +49,8 @@ public final class Routes {
                 new Route("DELETE", "/v1/aliases/{source}", WRITE, mail::removeAlias),
                 new Route("GET", "/v1/mail/log", READ, mailLog::list),
                 new Route("GET", "/v1/mail/log/stats", READ, mailLog::stats),
-                new Route("GET", "/v1/mail/log/{id}", READ, mailLog::show));
+                new Route("GET", "/v1/mail/log/{id}", READ, mailLog::show),
+                new Route("GET", "/v1/status", READ, status::report),
+                new Route("GET", "/v1/status/history", READ, status::history));
     }
 }

@@ -76,6 +76,7 @@ public final class MailLogIngestor implements AutoCloseable {
     private final LogCorrelator correlator;
     private final Clock clock;
     private final int batchLines;
+    private final BacklogTracker backlog;
     private ScheduledExecutorService thread;
     private Instant lastExpiry = Instant.EPOCH;
     private Pending pending;
@@ -96,6 +97,7 @@ public final class MailLogIngestor implements AutoCloseable {
         this.clock = clock;
         this.batchLines = batchLines;
         this.correlator = correlators.apply(buffer);
+        this.backlog = new BacklogTracker(clock);
         for (Path f : files) {
             tails.add(new Tail(f));
         }
@@ -158,6 +160,9 @@ public final class MailLogIngestor implements AutoCloseable {
             }
             commit(List.of(), List.of());
         }
+        backlog.polled(tails.stream().map(t -> t.current == null
+                ? new BacklogTracker.Position(t.path, null, 0)
+                : new BacklogTracker.Position(t.path, t.current.identity, t.current.offset)).toList());
     }
 
     /**
@@ -197,6 +202,26 @@ public final class MailLogIngestor implements AutoCloseable {
 
     public synchronized Status status() {
         return new Status(linesRead, unparsedLines, correlatorFailures);
+    }
+
+    /**
+     * How far the reader is behind the followed files.
+     *
+     * @param unreadBytes bytes at the followed paths not read and stored yet, as of now (a file at a path that is
+     *     not the one being read, i.e. rotated meanwhile, counts whole; a truncated one counts 0)
+     * @param lastPoll when the last poll completed, null before the first; a poll that stopped because the store
+     *     failed does not count
+     * @param unreadSince since when bytes have been waiting that the reader has not reached yet, null when none
+     *     are unread; a reader that keeps up with a busy log shows about one poll interval
+     */
+    public record Backlog(long unreadBytes, Instant lastPoll, Instant unreadSince) {}
+
+    /**
+     * The reader's backlog now; thread-safe and never waits for a running poll (it only looks at the sizes of the
+     * followed paths).
+     */
+    public Backlog backlog() {
+        return backlog.backlog();
     }
 
     /** Stops the thread and closes the files; everything read so far is committed already. */

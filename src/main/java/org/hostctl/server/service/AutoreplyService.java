@@ -37,6 +37,7 @@ public final class AutoreplyService {
 
     public Autoreply set(Principal p, String address, Autoreply req) {
         MailboxRow m = mailboxes.live(p, address);
+        mailboxes.requireBackend(m);
         String subject = req.subject() == null ? "" : req.subject().strip();
         if (subject.isEmpty() || subject.length() > MAX_SUBJECT || subject.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw ServiceException.invalid("the subject must be 1-" + MAX_SUBJECT + " characters on one line");
@@ -64,6 +65,7 @@ public final class AutoreplyService {
     /** Turns the autoresponder off; off twice changes nothing. */
     public Autoreply off(Principal p, String address) {
         MailboxRow m = mailboxes.own(p, address);
+        mailboxes.requireBackend(m);
         mail.removeAutoreply(m.email());
         vacation.remove(m.email());
         return show(p, m.email());

@@ -39,9 +39,14 @@ public final class MailboxService {
     private final Duration retention;
     private final long defaultQuota;
     private final Clock clock;
+    private final MailGate gate;
 
+    /**
+     * @param gate refuses changes to the mailboxes of a backend that is down
+     */
     public MailboxService(MailRepository mail, AccountService accounts, Passwords passwords, MailUsage usage,
-            Duration retention, long defaultQuota, Clock clock) {
+            Duration retention, long defaultQuota, Clock clock, MailGate gate) {
+        this.gate = gate;
         this.mail = mail;
         this.accounts = accounts;
         this.passwords = passwords;
@@ -105,6 +110,7 @@ public final class MailboxService {
         Addresses.Address a = ownAddress(req.address());
         String domain = ownDomain(p, a.domain());
         String email = a.toString();
+        gate.requireUp(domain);
         Optional<MailboxRow> existing = mail.mailbox(email);
         if (existing.isPresent()) {
             MailboxRow r = existing.get();
@@ -137,6 +143,7 @@ public final class MailboxService {
 
     public MailboxCreated passwd(Principal p, String address, PasswordChange req) {
         MailboxRow r = live(p, address);
+        requireBackend(r);
         char[] secret = secret(req.password(), req.generate(), r.email());
         try {
             mail.setPassword(r.email(), passwords.hash(secret));
@@ -150,6 +157,7 @@ public final class MailboxService {
     /** Sets the quota; the same quota again changes nothing. */
     public Mailbox quota(Principal p, String address, long quotaBytes) {
         MailboxRow r = live(p, address);
+        requireBackend(r);
         long q = checkQuota(quotaBytes);
         if (q != r.quotaBytes()) {
             mail.setQuota(r.email(), q);
@@ -160,6 +168,7 @@ public final class MailboxService {
     /** Sets the display name, null or blank to remove it; the same name again changes nothing. */
     public Mailbox rename(Principal p, String address, String name) {
         MailboxRow r = live(p, address);
+        requireBackend(r);
         String n = checkName(name);
         if (!java.util.Objects.equals(n, r.displayName())) {
             mail.setName(r.email(), n);
@@ -170,6 +179,7 @@ public final class MailboxService {
     /** Disables or enables a mailbox; nothing is lost, and doing it twice changes nothing. */
     public Mailbox setActive(Principal p, String address, boolean active) {
         MailboxRow r = live(p, address);
+        requireBackend(r);
         if (r.active() != active) {
             mail.setActive(r.email(), active);
             LOG.info("account {} {} mailbox {}", p.account(), active ? "enabled" : "disabled", r.email());
@@ -180,6 +190,7 @@ public final class MailboxService {
     /** Deletes a mailbox; it can be restored until the retention period has passed. */
     public Mailbox delete(Principal p, String address) {
         MailboxRow r = own(p, address);
+        requireBackend(r);
         if (r.deletedAt() == null) {
             mail.setDeleted(r.email(), clock.instant());
             LOG.info("account {} deleted mailbox {}", p.account(), r.email());
@@ -189,12 +200,18 @@ public final class MailboxService {
 
     public Mailbox restore(Principal p, String address) {
         MailboxRow r = own(p, address);
+        requireBackend(r);
         if (r.deletedAt() == null) {
             return view(r, true);
         }
         mail.setDeleted(r.email(), null);
         LOG.info("account {} restored mailbox {}", p.account(), r.email());
         return show(p, r.email());
+    }
+
+    /** Refuses a change to the mailbox while its mail backend is down (503 naming the backend). */
+    public void requireBackend(MailboxRow r) {
+        gate.requireUp(r.domain());
     }
 
     /** Removes mailboxes deleted longer ago than the retention period, with their mail. */

@@ -3,7 +3,10 @@ package org.hostctl.server.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -147,6 +150,29 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("database error on " + description + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Runs a trivial query on a pooled connection, with {@code timeout} (whole seconds, at least one) as the
+     * statement's query timeout. Waiting for a free connection is bounded by the pool's own timeout only; callers
+     * that need a hard limit run this on another thread.
+     *
+     * @throws StoreException when the database cannot be reached or the query fails
+     */
+    public void ping(Duration timeout) {
+        int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
+        String query = dialect == Dialect.SQLITE ? "SELECT count(*) FROM sqlite_master" : "SELECT 1";
+        withConnection(c -> {
+            try (Statement s = c.createStatement()) {
+                s.setQueryTimeout(seconds);
+                try (ResultSet r = s.executeQuery(query)) {
+                    if (!r.next()) {
+                        throw new SQLException("the ping query returned no row");
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     private <T> T inTransaction(Connection connection, SqlFunction<Connection, T> work) throws SQLException {

@@ -20,4 +20,34 @@ public final class Escape {
         }
         return b.toString();
     }
+
+    /**
+     * Control characters removed, runs of white space as one space, trimmed, at most {@code max} characters: for
+     * one line shown to customers, e.g. what a server answered.
+     */
+    public static String printable(String s, int max) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        boolean space = false;
+        for (int i = 0; i < s.length() && b.length() < max; i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                space = b.length() > 0;
+            } else if (!isControl(c)) {
+                if (space) {
+                    b.append(' ');
+                    space = false;
+                }
+                b.append(c);
+            }
+        }
+        return (b.length() > max ? b.substring(0, max) : b.toString()).stripTrailing();
+    }
+
+    private static boolean isControl(char c) {
+        return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029
+                || Character.getType(c) == Character.FORMAT;
+    }
 }

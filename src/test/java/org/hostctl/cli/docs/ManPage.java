@@ -83,7 +83,9 @@ public final class ManPage {
             words.add(p.arity().min() > 0 ? w : "[" + w + "]");
         }
         if (!spec.subcommands().isEmpty()) {
-            words.add(Roff.italic("COMMAND"));
+            // a command that also runs by itself (mail log, status) takes its subcommand optionally
+            boolean runs = spec.userObject() instanceof java.util.concurrent.Callable<?>;
+            words.add(runs ? "[" + Roff.italic("COMMAND") + "]" : Roff.italic("COMMAND"));
         }
         r.raw(String.join(" ", words));
     }

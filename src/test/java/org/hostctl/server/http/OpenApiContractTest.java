@@ -40,6 +40,7 @@ import org.hostctl.api.Json;
 import org.hostctl.api.Problem;
 import org.hostctl.support.DownSieveBackend;
 import org.hostctl.support.Fixtures;
+import org.hostctl.support.GreetingServer;
 import org.hostctl.support.MailLogSamples;
 import org.hostctl.support.RawApi;
 import org.hostctl.support.RawApi.Reply;
@@ -73,6 +74,8 @@ class OpenApiContractTest {
     Path aliceWeb;
     String alice;
     String aliceReadOnly;
+    GreetingServer goneImap;
+    GreetingServer goneLmtp;
 
     @BeforeAll
     void load(@TempDir Path tmp) throws IOException {
@@ -93,8 +96,13 @@ class OpenApiContractTest {
                 .schemaLoaders(l -> l.schemas(Map.of(DOC_IRI, closedJson))));
         config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
 
+        goneImap = GreetingServer.start(GreetingServer.IMAP);
+        goneLmtp = GreetingServer.start(GreetingServer.LMTP);
         hostd = TestHostd.startWithManageSieve(tmp.resolve("data"), Fixtures.CONFIG
-                + "sieve:\n  backends:\n    - {name: mx-down, host: 127.0.0.1, port: 1, domains: [down.example]}\n",
+                + "sieve:\n  backends:\n    - {name: mx-down, host: 127.0.0.1, port: 1, domains: [down.example]}\n"
+                + "mail:\n  backends:\n    - {name: mx-gone, host: 127.0.0.1, imapPort: " + goneImap.port()
+                + ", lmtpPort: " + goneLmtp.port() + ", domains: [gone.example]}\n"
+                + "status: {intervalSeconds: 3600, timeoutSeconds: 2}\n",
                 Fixtures.CLOCK, c -> new DownSieveBackend(c.name()));
         api = new RawApi(hostd.url());
         aliceWeb = Files.createDirectories(tmp.resolve("alice"));
@@ -109,12 +117,22 @@ class OpenApiContractTest {
         aliceReadOnly = hostd.token("alice", true);
         hostd.hostd().mailboxes().addDomain("alice", "example.com");
         hostd.hostd().mailboxes().addDomain("alice", "down.example");
+        hostd.hostd().mailboxes().addDomain("alice", "gone.example");
     }
 
     @AfterAll
     void stop() {
         if (hostd != null) {
             hostd.close();
+        }
+        for (GreetingServer g : new GreetingServer[] {goneImap, goneLmtp}) {
+            try {
+                if (g != null) {
+                    g.close();
+                }
+            } catch (IOException e) {
+                // nothing left to do
+            }
         }
     }
 
@@ -377,6 +395,7 @@ class OpenApiContractTest {
         mailCalls(calls);
         sieveCalls(calls);
         mailLogCalls(calls);
+        statusCalls(calls);
 
         Map<String, Set<Integer>> seen = new TreeMap<>();
         for (Map.Entry<String, List<Reply>> e : calls.entrySet()) {
@@ -582,6 +601,49 @@ class OpenApiContractTest {
                 api.get(log + "/NOSUCH0001", alice));
         assertThat(calls.get("GET " + log + "/{id}").get(0).json().path("notifications")).hasSize(1);
         assertThat(calls.get("GET " + log).get(2).json().path("items")).hasSize(1);
+    }
+
+    /**
+     * The status routes, and the 503 of every mailbox change while the domain's backend (two loopback greeting
+     * servers) is down.
+     */
+    private void statusCalls(Map<String, List<Reply>> calls) throws IOException {
+        String mb = "/v1/mailboxes";
+        String pw = "{\"address\":\"%s\",\"password\":\"correct horse battery staple\"}";
+        assertThat(api.send("POST", mb, alice, pw.formatted("gina@gone.example")).status()).isEqualTo(201);
+        assertThat(api.put(mb + "/gina@gone.example/autoreply", alice, "{\"subject\":\"Away\",\"body\":\"Back"
+                + " soon\"}").status()).isEqualTo(200);
+        hostd.hostd().status().addNotice("mail", "mx-gone", "mx-gone is down", "We are on it.");
+        goneImap.stop();
+        goneLmtp.stop();
+        hostd.hostd().monitor().runOnce();
+        String gina = mb + "/gina@gone.example";
+        add(calls, "POST " + mb, api.send("POST", mb, alice, pw.formatted("new@gone.example")));
+        add(calls, "DELETE " + mb + "/{address}", api.delete(gina, alice));
+        add(calls, "PUT " + mb + "/{address}/password", api.put(gina + "/password", alice,
+                "{\"password\":\"another horse battery staple\"}"));
+        add(calls, "PUT " + mb + "/{address}/quota", api.put(gina + "/quota", alice, "{\"quotaBytes\":1000000}"));
+        add(calls, "PUT " + mb + "/{address}/name", api.put(gina + "/name", alice, "{\"name\":\"Gina\"}"));
+        add(calls, "POST " + mb + "/{address}/disable", api.post(gina + "/disable", alice));
+        add(calls, "POST " + mb + "/{address}/enable", api.post(gina + "/enable", alice));
+        add(calls, "POST " + mb + "/{address}/restore", api.post(gina + "/restore", alice));
+        add(calls, "PUT " + mb + "/{address}/autoreply", api.put(gina + "/autoreply", alice,
+                "{\"subject\":\"Away\",\"body\":\"Later\"}"));
+        add(calls, "DELETE " + mb + "/{address}/autoreply", api.delete(gina + "/autoreply", alice));
+        for (String op : List.of("POST " + mb, "DELETE " + mb + "/{address}", "PUT " + mb + "/{address}/quota",
+                "DELETE " + mb + "/{address}/autoreply")) {
+            List<Reply> r = calls.get(op);
+            Reply last = r.get(r.size() - 1);
+            assertThat(last.status()).as(op + ": " + last).isEqualTo(503);
+            assertThat(last.problem().path("detail").asText()).contains("mx-gone");
+        }
+        Reply report = api.get("/v1/status", alice);
+        add(calls, "GET /v1/status", report, api.get("/v1/status", null));
+        assertThat(report.json().path("state").asText()).isEqualTo("down");
+        assertThat(report.json().path("notices")).hasSize(1);
+        add(calls, "GET /v1/status/history", api.get("/v1/status/history", alice),
+                api.get("/v1/status/history?days=7", alice), api.get("/v1/status/history", null),
+                api.get("/v1/status/history?days=0", alice));
     }
 
     @Test
