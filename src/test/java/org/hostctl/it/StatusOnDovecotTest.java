@@ -73,8 +73,6 @@ class StatusOnDovecotTest {
     DovecotFixture mxB;
     Hostctl alice;
     Hostctl bob;
-    String aliceToken;
-    String bobToken;
     Path data;
     Path files;
     final ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -110,10 +108,10 @@ class StatusOnDovecotTest {
         hostd.addAccount("bob", Files.createDirectories(tmp.resolve("bob")), List.of());
         hostd.hostd().mailboxes().addDomain("alice", "a.example");
         hostd.hostd().mailboxes().addDomain("bob", "b.example");
-        aliceToken = hostd.token("alice", false);
-        bobToken = hostd.token("bob", false);
-        alice = new Hostctl(tmp.resolve("home")).env("HOSTCTL_API_URL", hostd.url()).env("HOSTCTL_TOKEN", aliceToken);
-        bob = new Hostctl(tmp.resolve("home")).env("HOSTCTL_API_URL", hostd.url()).env("HOSTCTL_TOKEN", bobToken);
+        alice = new Hostctl(tmp.resolve("home")).env("HOSTCTL_API_URL", hostd.url())
+                .env("HOSTCTL_TOKEN", hostd.token("alice", false));
+        bob = new Hostctl(tmp.resolve("home")).env("HOSTCTL_API_URL", hostd.url())
+                .env("HOSTCTL_TOKEN", hostd.token("bob", false));
         assertOk(alice.runWithStdin(PASSWORD + "\n", "mailbox", "create", "ann@a.example", "--password-stdin",
                 "--quota", "1G"));
         assertOk(bob.runWithStdin(PASSWORD + "\n", "mailbox", "create", "bo@b.example", "--password-stdin",
