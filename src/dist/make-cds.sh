@@ -34,6 +34,7 @@ commands=(
   "php --help"
   "php show public_html -o json"
   "php set 8.3 public_html --dry-run -o yaml"
+  "status"
   "completion bash"
 )
 log() { printf 'make-cds.sh: %s\n' "$*" >&2; }

@@ -206,6 +206,38 @@ class StatusAgainstHostdTest {
     }
 
     @Test
+    void hostctl_status_exits_6_naming_what_is_down_and_a_refused_change_points_to_it() throws IOException {
+        org.hostctl.support.Hostctl aliceCli = new org.hostctl.support.Hostctl(tmp.resolve("home"))
+                .env("HOSTCTL_API_URL", hostd.url()).env("HOSTCTL_TOKEN", alice);
+        org.hostctl.support.HostctlRun ok = aliceCli.run("status");
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        assertThat(ok.out()).containsPattern("a\\.example +imap +mx-a +ok").doesNotContain("b.example");
+
+        clock.advance(Duration.ofMinutes(3));
+        aImap.stop();
+        aLmtp.stop();
+        round();
+        org.hostctl.support.HostctlRun down = aliceCli.run("status");
+        assertThat(down.exitCode()).as(down.toString()).isEqualTo(6);
+        assertThat(down.out()).containsPattern("a\\.example +imap +mx-a +down +2026-11-28T12:03:00Z")
+                .containsPattern("a\\.example +lmtp +mx-a +down");
+        assertThat(down.err().lines()).hasSize(1);
+        assertThat(down.err()).contains("down").contains("imap").contains("mx-a");
+
+        org.hostctl.support.HostctlRun create = aliceCli.runWithStdin("correct horse battery staple\n", "mailbox",
+                "create", "zed@a.example", "--password-stdin");
+        assertThat(create.exitCode()).as(create.toString()).isEqualTo(6);
+        assertThat(create.err()).contains("mail backend mx-a").contains("hint: see 'hostctl status'");
+
+        org.hostctl.support.HostctlRun history = aliceCli.run("status", "history", "-o", "json");
+        assertThat(history.exitCode()).as(history.toString()).isZero();
+        assertThat(history.out()).contains("\"start\" : \"2026-11-28T12:03:00Z\"");
+        org.hostctl.support.HostctlRun tooFar = aliceCli.run("status", "history", "--days", "31");
+        assertThat(tooFar.exitCode()).as(tooFar.toString()).isEqualTo(5);
+        assertThat(tooFar.err()).contains("days must be 1-30");
+    }
+
+    @Test
     void history_days_must_be_within_the_kept_range() {
         for (String bad : List.of("0", "31", "-1", "x", "1.5")) {
             Reply r = api.get("/v1/status/history?days=" + bad, alice);

@@ -31,6 +31,18 @@ class OutputTest {
     }
 
     @Test
+    void a_toned_cell_is_coloured_after_padding_and_its_text_still_escaped() {
+        List<Column<Row>> toned = List.of(Column.toned("NAME", Row::name, r -> r.value().isEmpty() ? Tone.BAD : null),
+                Column.of("VALUE", Row::value));
+        output(Format.table, true, null, true).list(List.of(new Row("bad\u001b[2J", ""), new Row("ok", "1")), toned);
+
+        assertThat(out.toString()).isEqualTo("\u001b[31mbad\\x1b[2J\u001b[0m\nok          1\n");
+        out.getBuffer().setLength(0);
+        output(Format.table, true, null, false).list(List.of(new Row("bad", "")), toned);
+        assertThat(out.toString()).isEqualTo("bad\n");
+    }
+
+    @Test
     void an_empty_list_prints_nothing_in_a_table_and_an_array_in_json() {
         output(Format.table, false, null, false).list(List.of(), COLUMNS);
         assertThat(out.toString()).isEmpty();

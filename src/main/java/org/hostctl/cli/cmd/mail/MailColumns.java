@@ -8,6 +8,7 @@ import org.hostctl.api.Mailbox;
 import org.hostctl.api.Sizes;
 import org.hostctl.cli.output.Column;
 import org.hostctl.cli.output.Output;
+import org.hostctl.cli.output.Tone;
 
 /** Table and CSV columns of the mail commands, declared once. */
 final class MailColumns {
@@ -24,7 +25,7 @@ final class MailColumns {
     static List<Column<Mailbox>> mailboxes(Output out) {
         return List.of(
                 Column.of("ADDRESS", Mailbox::address),
-                Column.of("STATE", m -> Mailbox.ACTIVE.equals(m.state()) ? m.state() : out.alert(m.state())),
+                Column.toned("STATE", Mailbox::state, m -> Mailbox.ACTIVE.equals(m.state()) ? null : Tone.BAD),
                 Column.of("QUOTA", m -> Sizes.format(m.quotaBytes(), true)),
                 Column.of("USED", m -> m.usageBytes() == null ? "" : Sizes.format(m.usageBytes(), false)
                         + (m.quotaBytes() > 0 ? " (" + percent(m) + "%)" : "")),

@@ -21,6 +21,7 @@ import org.hostctl.cli.HostctlException;
 import org.hostctl.cli.cmd.BaseCommand;
 import org.hostctl.cli.output.Column;
 import org.hostctl.cli.output.Format;
+import org.hostctl.cli.output.Tone;
 import org.hostctl.client.HostApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -196,8 +197,8 @@ public final class MailboxImportCommand extends BaseCommand {
             out().list(results, List.of(
                     Column.of("LINE", r -> Integer.toString(r.line())),
                     Column.of("ADDRESS", ImportResult::address),
-                    Column.of("RESULT", r -> ImportResult.FAILED.equals(r.result()) ? out().alert(r.result())
-                            : r.result()),
+                    Column.toned("RESULT", ImportResult::result,
+                            r -> ImportResult.FAILED.equals(r.result()) ? Tone.BAD : null),
                     Column.of("DETAIL", r -> r.error() != null ? r.error()
                             : r.changed() != null ? String.join(", ", r.changed()) : null)));
         } else {

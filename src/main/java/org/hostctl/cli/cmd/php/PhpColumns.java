@@ -7,6 +7,7 @@ import org.hostctl.api.PhpVerification;
 import org.hostctl.api.PhpVersion;
 import org.hostctl.cli.output.Column;
 import org.hostctl.cli.output.Output;
+import org.hostctl.cli.output.Tone;
 
 /** Table and CSV columns of the php commands, declared once. */
 final class PhpColumns {
@@ -18,7 +19,7 @@ final class PhpColumns {
                 Column.of("BRANCH", PhpVersion::branch),
                 Column.of("TYPE", PhpVersion::type),
                 Column.of("DEFAULT", v -> v.isDefault() ? "yes" : ""),
-                Column.of("END OF LIFE", v -> v.endOfLife() ? out.alert("yes") : "no"),
+                Column.toned("END OF LIFE", v -> v.endOfLife() ? "yes" : "no", v -> v.endOfLife() ? Tone.BAD : null),
                 Column.of("SECURITY UNTIL", v -> str(v.securitySupportUntil())),
                 Column.of("HANDLER", PhpVersion::handler));
     }
@@ -26,9 +27,10 @@ final class PhpColumns {
     static List<Column<PhpSetting>> settings(Output out) {
         return List.of(
                 Column.of("PATH", s -> display(s.path())),
-                Column.of("VERSION", s -> s.version() == null ? out.alert("unknown") : s.version()),
+                Column.toned("VERSION", s -> s.version() == null ? "unknown" : s.version(),
+                        s -> s.version() == null ? Tone.BAD : null),
                 Column.of("SOURCE", PhpColumns::source),
-                Column.of("END OF LIFE", s -> s.endOfLife() ? out.alert("yes") : "no"),
+                Column.toned("END OF LIFE", s -> s.endOfLife() ? "yes" : "no", s -> s.endOfLife() ? Tone.BAD : null),
                 Column.of("SECURITY UNTIL", s -> str(s.securitySupportUntil())),
                 Column.of("PROBLEMS", s -> String.join("; ", s.problems())));
     }
@@ -49,7 +51,7 @@ final class PhpColumns {
                 Column.of("PHP", v -> nz(v.phpVersion())),
                 Column.of("SAPI", v -> nz(v.sapi())),
                 Column.of("HANDLER", v -> nz(v.handler())),
-                Column.of("RESULT", v -> v.matches() ? "ok" : out.alert("MISMATCH")),
+                Column.toned("RESULT", v -> v.matches() ? "ok" : "MISMATCH", v -> v.matches() ? null : Tone.BAD),
                 Column.of("DETAIL", PhpVerification::detail));
     }
 

@@ -1,6 +1,5 @@
 package org.hostctl.cli.cmd.status;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.hostctl.api.StatusHistory;
@@ -27,10 +26,8 @@ import picocli.CommandLine.Option;
             "  hostctl status history -o csv > outages.csv",
             "  hostctl status history -o json --jq '.outages[] | select(.end == null)'"})
 public final class StatusHistoryCommand extends BaseCommand {
-    /** Days of history the server keeps by default, and the largest --days accepted. */
-    static final int MAX_DAYS = 30;
-
-    @Option(names = "--days", paramLabel = "N", description = "The last N days, 1 to 30 (default 30).")
+    @Option(names = "--days", paramLabel = "N", description = "The last N days, from 1 up to what hostd keeps"
+            + " (default: all it keeps, 30 days unless the provider set otherwise).")
     Integer days;
 
     public StatusHistoryCommand(CliContext context) {
@@ -39,8 +36,8 @@ public final class StatusHistoryCommand extends BaseCommand {
 
     @Override
     protected int execute() {
-        if (days != null && (days < 1 || days > MAX_DAYS)) {
-            throw HostctlException.usage("--days must be from 1 to " + MAX_DAYS);
+        if (days != null && days < 1) {
+            throw HostctlException.usage("--days must be at least 1");
         }
         Output o = out();
         StatusHistory h = api().statusHistory(days);
@@ -59,21 +56,8 @@ public final class StatusHistoryCommand extends BaseCommand {
                     }
                     StatusText.notices(o.out(), o, h.notices(), now, false);
                 }
-                shorter(o, h);
             }
         }
         return ExitCodes.OK;
-    }
-
-    /** Says so when the server keeps less history than asked for. */
-    private void shorter(Output o, StatusHistory h) {
-        int asked = days == null ? MAX_DAYS : days;
-        if (h.since() == null || h.until() == null) {
-            return;
-        }
-        Duration kept = Duration.between(h.since(), h.until());
-        if (kept.plusHours(1).compareTo(Duration.ofDays(asked)) < 0) {
-            o.info("the server keeps " + StatusText.duration(h.since(), h.until()) + " of history");
-        }
     }
 }
