@@ -120,7 +120,7 @@ public final class DovecotFixture implements AutoCloseable {
     private final boolean ssl;
     private final Duration authFailureDelay;
     private final char[] masterPassword;
-    private final Thread shutdownHook = new Thread(this::stopQuietly, "dovecot-fixture-stop");
+    private final Thread shutdownHook = new Thread(this::closeQuietly, "dovecot-fixture-stop");
     private int imapPort;
     private int lmtpPort;
     private int sievePort;
@@ -169,7 +169,7 @@ public final class DovecotFixture implements AutoCloseable {
 
         /**
          * Instance directory: missing or empty, at most {@value #MAX_DIR_LENGTH} characters, every ancestor
-         * traversable by vmail. Default: a new {@code /tmp/hostctl-dc-XXXX}, deleted by {@link #stop()}.
+         * traversable by vmail. Default: a new {@code /tmp/hostctl-dc-XXXX}, deleted by {@link #close()}.
          */
         public Builder dir(Path dir) {
             this.dir = dir.toAbsolutePath().normalize();
@@ -368,11 +368,11 @@ public final class DovecotFixture implements AutoCloseable {
     }
 
     /**
-     * SIGTERM to the master, waits up to 10 s for it and the processes it started, kills only those if they
-     * linger, and deletes the instance directory when the fixture created it.
+     * SIGTERM to the master, waits up to 10 s for it and the processes it started, and kills only those if they
+     * linger. The instance directory (config, mail homes, log) stays, so that {@link #restart()} can start the
+     * same Dovecot again; {@link #close()} deletes it. Stopping a stopped fixture does nothing.
      */
     public synchronized void stop() {
-        removeShutdownHook();
         List<String> lingering = new ArrayList<>();
         if (master != null) {
             List<ProcessHandle> started = master.descendants().toList();
@@ -391,17 +391,64 @@ public final class DovecotFixture implements AutoCloseable {
             }
             master = null;
         }
-        if (deleteDirOnStop) {
-            deleteRecursively(dir);
-        }
         if (!lingering.isEmpty()) {
             throw new IllegalStateException("had to kill processes that did not stop: " + lingering);
         }
     }
 
+    /** Whether the master runs (started and not {@link #stop() stopped}). */
+    public synchronized boolean running() {
+        return master != null && master.isAlive();
+    }
+
+    /**
+     * Starts a {@link #stop() stopped} fixture again: the same config, on the same ports, with the same mail homes,
+     * and waits until every listener answers, as a restarted server would. Fails when another process has taken
+     * one of its ports in the meantime.
+     */
+    public synchronized void restart() {
+        if (master != null) {
+            throw new IllegalStateException("dovecot is running (pid " + master.pid() + "); stop() it first");
+        }
+        if (!Files.isRegularFile(configFile())) {
+            throw new IllegalStateException("the fixture was closed; its config is gone: " + configFile());
+        }
+        for (int port : new int[] {imapPort, lmtpPort, sievePort, authPort, quotaStatusPort}) {
+            if (accepts(port)) {
+                throw new IllegalStateException("cannot restart: something else answers on 127.0.0.1:" + port);
+            }
+        }
+        try {
+            // the stopped master's pid file, if it left one; awaitReady() waits for the new master's
+            Files.deleteIfExists(dir.resolve("run/master.pid"));
+            long started = System.nanoTime();
+            master = startMaster();
+            awaitReady();
+            startDuration = Duration.ofNanos(System.nanoTime() - started);
+        } catch (IOException e) {
+            master = null;
+            throw new UncheckedIOException("cannot restart dovecot in " + dir, e);
+        } catch (RuntimeException e) {
+            try {
+                stop();
+            } catch (RuntimeException ignored) {
+                // the start failure is the interesting error
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #stop() Stops} Dovecot and deletes the instance directory when the fixture created it. */
     @Override
-    public void close() {
-        stop();
+    public synchronized void close() {
+        removeShutdownHook();
+        try {
+            stop();
+        } finally {
+            if (deleteDirOnStop) {
+                deleteRecursively(dir);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- start
@@ -431,7 +478,7 @@ public final class DovecotFixture implements AutoCloseable {
             }
             throw lastBindFailure;
         } catch (RuntimeException | IOException e) {
-            stopQuietly();
+            closeQuietly();
             throw e;
         }
     }
@@ -572,9 +619,9 @@ public final class DovecotFixture implements AutoCloseable {
         }
     }
 
-    private void stopQuietly() {
+    private void closeQuietly() {
         try {
-            stop();
+            close();
         } catch (RuntimeException e) {
             // the start failure is the interesting error
         }

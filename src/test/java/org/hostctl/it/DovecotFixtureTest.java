@@ -106,7 +106,7 @@ class DovecotFixtureTest {
     @AfterAll
     static void stopDovecot() {
         if (dovecot != null) {
-            dovecot.stop();
+            dovecot.close();
         }
     }
 
@@ -264,6 +264,36 @@ class DovecotFixtureTest {
             assertThat(smtp.ok()).as(smtp.toString()).isFalse();
             assertThat(smtp.line()).startsWith("FAIL\t");
             assertThat(auth.plain("smtp", "", "bob@example.com", BOB_PASSWORD).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void a_stopped_fixture_restarts_on_the_same_ports_with_its_mail() throws IOException {
+        try (DovecotFixture d = DovecotFixture.builder(Driver.SQLITE, db.toString())
+                .masterPassword(MASTER_PASSWORD).start()) {
+            try (LmtpClient lmtp = d.lmtp()) {
+                assertThat(lmtp.lhlo("client.test").code()).isEqualTo(250);
+                assertThat(lmtp.mailFrom("sender@example.net").code()).isEqualTo(250);
+                assertThat(lmtp.rcptTo("bob@example.com").code()).as(d.logTail()).isEqualTo(250);
+                assertThat(lmtp.data(message("before restart", "x\n")).get(0).code()).as(d.logTail()).isEqualTo(250);
+            }
+            int imap = d.imapPort();
+            int lmtp = d.lmtpPort();
+            int sieve = d.sievePort();
+
+            d.stop();
+            assertThat(d.running()).isFalse();
+            assertThat(Stream.of(imap, lmtp, sieve).filter(FixtureSupport::accepts)).as("nothing answers").isEmpty();
+            d.restart();
+
+            assertThat(d.running()).isTrue();
+            assertThat(List.of(d.imapPort(), d.lmtpPort(), d.sievePort())).containsExactly(imap, lmtp, sieve);
+            assertThat(d.startDuration()).isLessThan(Duration.ofSeconds(3));
+            try (ImapClient client = d.imap()) {
+                assertThat(client.login("bob@example.com", BOB_PASSWORD).ok()).as(d.logTail()).isTrue();
+                assertThat(client.status("INBOX", "MESSAGES")).containsEntry("MESSAGES", 1L);
+            }
+            assertThatThrownBy(d::restart).isInstanceOf(IllegalStateException.class).hasMessageContaining("running");
         }
     }
 
