@@ -88,7 +88,8 @@ class SieveOnDovecotTest {
         Files.writeString(files.resolve("zip.eml"), zipMessage("<zip-1@other.example>"));
     }
 
-    private static String backend(String name, DovecotFixture d, Path secret, String domain) {
+    /** One {@code sieve.backends} entry for a Dovecot fixture, with the master user's password file. */
+    static String backend(String name, DovecotFixture d, Path secret, String domain) {
         return "    - name: " + name + "\n      host: 127.0.0.1\n      port: " + d.sievePort() + "\n      tls: none\n"
                 + "      masterUser: " + DovecotFixture.MASTER_USER + "\n      masterPasswordFile: \"" + secret + "\"\n"
                 + "      timeoutSeconds: 3\n      domains: [" + domain + "]\n";

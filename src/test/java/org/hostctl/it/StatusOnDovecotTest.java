@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -29,8 +26,8 @@ import org.hostctl.api.ServiceState;
 import org.hostctl.api.StatusHistory;
 import org.hostctl.api.StatusReport;
 import org.hostctl.server.Hostd;
-import org.hostctl.server.admin.HostdCommand;
 import org.hostctl.support.Fixtures;
+import org.hostctl.support.HostdAdmin;
 import org.hostctl.support.Hostctl;
 import org.hostctl.support.HostctlRun;
 import org.hostctl.support.TestHostd;
@@ -102,7 +99,7 @@ class StatusOnDovecotTest {
                 + "mail:\n  root: \"" + mxA.vmailRoot() + "\"\n  backends:\n"
                 + mailBackend("mx-a", mxA, "a.example") + mailBackend("mx-b", mxB, "b.example")
                 + "sieve:\n  backends:\n"
-                + sieveBackend("mx-a", mxA, secret, "a.example") + sieveBackend("mx-b", mxB, secret, "b.example");
+                + SieveOnDovecotTest.backend("mx-a", mxA, secret, "a.example") + SieveOnDovecotTest.backend("mx-b", mxB, secret, "b.example");
         hostd = TestHostd.start(data, config, Clock.systemUTC());
         hostd.addAccount("alice", Files.createDirectories(tmp.resolve("alice")), List.of());
         hostd.addAccount("bob", Files.createDirectories(tmp.resolve("bob")), List.of());
@@ -125,12 +122,6 @@ class StatusOnDovecotTest {
     private static String mailBackend(String name, DovecotFixture d, String domain) {
         return "    - {name: " + name + ", host: 127.0.0.1, imapPort: " + d.imapPort() + ", lmtpPort: " + d.lmtpPort()
                 + ", domains: [" + domain + "]}\n";
-    }
-
-    private static String sieveBackend(String name, DovecotFixture d, Path secret, String domain) {
-        return "    - name: " + name + "\n      host: 127.0.0.1\n      port: " + d.sievePort() + "\n      tls: none\n"
-                + "      masterUser: " + DovecotFixture.MASTER_USER + "\n      masterPasswordFile: \"" + secret + "\"\n"
-                + "      timeoutSeconds: 3\n      domains: [" + domain + "]\n";
     }
 
     @AfterAll
@@ -205,23 +196,12 @@ class StatusOnDovecotTest {
                 + "\nmx-a log:" + mxA.logTail());
     }
 
-    private record Admin(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
     /** {@code hostd ARGS} on hostd's data directory, in-process, as the provider runs it beside the server. */
-    private Admin hostdAdmin(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = HostdCommand.build(Map.of("HOSTD_DATA", data.toString()), new PrintWriter(out, true),
-                new PrintWriter(err, true)).execute(args);
-        return new Admin(code, out.toString(), err.toString());
+    private HostctlRun hostdAdmin(String... args) {
+        return HostdAdmin.run(data, args);
     }
 
-    private static long noticeId(Admin add) {
+    private static long noticeId(HostctlRun add) {
         assertThat(add.exitCode()).as(add.toString()).isZero();
         Matcher m = Pattern.compile("\\d+").matcher(add.out());
         assertThat(m.find()).as("notice id on stdout: " + add).isTrue();
@@ -400,14 +380,14 @@ class StatusOnDovecotTest {
     @Test
     @Order(6)
     void a_notice_for_mx_a_reaches_alice_only_a_general_one_both_and_a_resolved_one_stays_in_the_history() {
-        Admin addA = hostdAdmin("notice", "add", "--service", "mail", "--backend", "mx-a", "--title",
+        HostctlRun addA = hostdAdmin("notice", "add", "--service", "mail", "--backend", "mx-a", "--title",
                 "Mail on mx-a restored", "--body-file", files.resolve("notice-a.txt").toString());
         long idA = noticeId(addA);
-        Admin addAll = hostdAdmin("notice", "add", "--service", "all", "--title", "Maintenance Sunday",
+        HostctlRun addAll = hostdAdmin("notice", "add", "--service", "all", "--title", "Maintenance Sunday",
                 "--body-file", files.resolve("notice-all.txt").toString());
         long idAll = noticeId(addAll);
         assertThat(idAll).isNotEqualTo(idA);
-        Admin list = hostdAdmin("notice", "list");
+        HostctlRun list = hostdAdmin("notice", "list");
         assertThat(list.exitCode()).as(list.toString()).isZero();
         assertThat(list.out()).contains("Mail on mx-a restored").contains("Maintenance Sunday");
 
@@ -428,7 +408,7 @@ class StatusOnDovecotTest {
         assertThat(b.out()).contains("Maintenance Sunday").doesNotContain("Mail on mx-a restored");
         assertThat(report(bob).notices()).extracting(Notice::id).containsExactly(idAll);
 
-        Admin resolve = hostdAdmin("notice", "resolve", Long.toString(idA));
+        HostctlRun resolve = hostdAdmin("notice", "resolve", Long.toString(idA));
         assertThat(resolve.exitCode()).as(resolve.toString()).isZero();
 
         assertThat(alice.run("status").out()).doesNotContain("Mail on mx-a restored").contains("Maintenance Sunday");

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.hostctl.api.Json;
 import org.hostctl.support.HostctlRun;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,11 +35,7 @@ class NoticeCommandTest {
     }
 
     private HostctlRun hostd(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = HostdCommand.build(Map.of("HOSTD_DATA", data.toString()), new PrintWriter(out, true),
-                new PrintWriter(err, true)).execute(args);
-        return new HostctlRun(code, out.toString(), err.toString());
+        return org.hostctl.support.HostdAdmin.run(data, args);
     }
 
     @Test
