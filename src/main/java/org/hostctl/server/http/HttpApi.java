@@ -31,6 +31,7 @@ public final class HttpApi {
 
     private final List<Route> routes;
     private final TokenService tokens;
+    private final StatusService status;
     private Javalin app;
 
     /** The services the API calls. */
@@ -40,6 +41,7 @@ public final class HttpApi {
 
     public HttpApi(Services s) {
         this.tokens = s.tokens();
+        this.status = s.status();
         this.routes = Routes.table(new MeHandler(s.accounts()), new PhpHandler(s.php()),
                 new MailHandler(s.mailboxes(), s.aliases(), s.autoreplies()), new SieveHandler(s.sieve()),
                 new MailLogHandler(s.mailLog()), new StatusHandler(s.status()), new OpenApiHandler());
@@ -66,7 +68,8 @@ public final class HttpApi {
                 config.routes.addHttpHandler(io.javalin.http.HandlerType.findOrCreate(r.method()), r.path(), guarded(r));
             }
             config.routes.exception(ServiceException.class, ProblemMapper::service);
-            config.routes.exception(SieveUnavailableException.class, ProblemMapper::sieveUnavailable);
+            config.routes.exception(SieveUnavailableException.class, (e, ctx) -> ProblemMapper.sieveUnavailable(e,
+                    ctx, status == null ? null : status.downSince(e.backend(), "managesieve").orElse(null)));
             config.routes.exception(HttpResponseException.class, this::httpError);
             config.routes.exception(JacksonException.class, ProblemMapper::badJson);
             config.routes.exception(StoreException.class, ProblemMapper::store);

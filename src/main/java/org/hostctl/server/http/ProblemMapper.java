@@ -33,10 +33,16 @@ final class ProblemMapper {
 
     /** A Sieve backend (ManageSieve server) that is down, too slow or answered nonsense. */
     static void sieveUnavailable(SieveUnavailableException e, Context ctx) {
+        sieveUnavailable(e, ctx, null);
+    }
+
+    /** Like {@link #sieveUnavailable(SieveUnavailableException, Context)}, adding since when it is down, if known. */
+    static void sieveUnavailable(SieveUnavailableException e, Context ctx, String downSince) {
         ctx.header("Retry-After", "30");
         LOG.warn("{} {}: {}{}", ctx.method(), ctx.path(), Escape.line(e.getMessage()),
                 e.getCause() == null ? "" : " (" + Escape.line(e.getCause().toString()) + ")");
-        write(ctx, 503, "backend-unavailable", ServiceException.Kind.UNAVAILABLE.title(), e.getMessage(), null);
+        String detail = downSince == null ? e.getMessage() : e.getMessage() + "; down since " + downSince;
+        write(ctx, 503, "backend-unavailable", ServiceException.Kind.UNAVAILABLE.title(), detail, null);
     }
 
     static void http(HttpResponseException e, Context ctx) {

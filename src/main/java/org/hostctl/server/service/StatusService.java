@@ -260,6 +260,16 @@ public final class StatusService implements MailGate {
         });
     }
 
+    /** When the probes last saw one service of a backend go down, if they see it down now. */
+    public java.util.Optional<String> downSince(String backend, String service) {
+        HealthMonitor m = monitor;
+        if (m == null || backend == null) {
+            return java.util.Optional.empty();
+        }
+        CheckState s = m.state(Check.mailId(backend, service));
+        return s.state() == State.DOWN ? java.util.Optional.of(s.since().toString()) : java.util.Optional.empty();
+    }
+
     // ---- notices (provider)
 
     /** Posts a notice. */

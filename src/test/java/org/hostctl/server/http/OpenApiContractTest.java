@@ -637,6 +637,11 @@ class OpenApiContractTest {
             assertThat(last.status()).as(op + ": " + last).isEqualTo(503);
             assertThat(last.problem().path("detail").asText()).contains("mx-gone");
         }
+        Reply sieveDown = api.get(mb + "/dora@down.example/sieve", alice);
+        assertThat(sieveDown.status()).isEqualTo(503);
+        assertThat(sieveDown.problem().path("detail").asText()).as("the probes saw mx-down's ManageSieve down")
+                .contains("mail backend mx-down").contains("; down since " + Fixtures.CLOCK.instant());
+        add(calls, "GET " + mb + "/{address}/sieve", sieveDown);
         Reply report = api.get("/v1/status", alice);
         add(calls, "GET /v1/status", report, api.get("/v1/status", null));
         assertThat(report.json().path("state").asText()).isEqualTo("down");
