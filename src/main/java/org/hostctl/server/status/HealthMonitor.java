@@ -31,6 +31,8 @@ public final class HealthMonitor implements AutoCloseable {
     /** A probe failing faster than this is tried once more before the check counts as down. */
     private static final Duration RETRY_BELOW = Duration.ofSeconds(1);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+    /** Probes running at once; a round with more checks queues the rest. */
+    static final int PROBE_THREADS = 16;
 
     private final StatusRepository store;
     private final Supplier<List<Check>> checks;
@@ -77,7 +79,7 @@ public final class HealthMonitor implements AutoCloseable {
             return;
         }
         AtomicInteger n = new AtomicInteger();
-        probes = Executors.newFixedThreadPool(8, r -> daemon(r, "hostd-probe-" + n.incrementAndGet()));
+        probes = Executors.newFixedThreadPool(PROBE_THREADS, r -> daemon(r, "hostd-probe-" + n.incrementAndGet()));
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hostd-health"));
         scheduler.scheduleWithFixedDelay(this::safeRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -100,31 +102,49 @@ public final class HealthMonitor implements AutoCloseable {
     public void runOnce() {
         List<Check> round = checks.get();
         Map<Check, Future<ProbeResult>> running = new LinkedHashMap<>();
+        Map<Check, java.util.concurrent.atomic.AtomicLong> started = new LinkedHashMap<>();
         ExecutorService pool = probes;
         for (Check c : round) {
             known.put(c.id(), c);
             if (pool != null) {
-                running.put(c, pool.submit(() -> probe(c)));
+                java.util.concurrent.atomic.AtomicLong start = new java.util.concurrent.atomic.AtomicLong();
+                started.put(c, start);
+                running.put(c, pool.submit(() -> {
+                    start.set(System.nanoTime());
+                    return probe(c);
+                }));
             }
         }
-        long deadline = System.nanoTime() + timeout.multipliedBy(2).plus(RETRY_PAUSE).plusSeconds(1).toNanos();
+        // Each probe bounds itself; this bounds one that does not, counted from when it started, not from when
+        // it was queued (a round with more checks than probe threads waits for a free thread).
+        long limit = timeout.multipliedBy(2).plus(RETRY_PAUSE).plusSeconds(1).toNanos();
         for (Check c : round) {
-            ProbeResult r;
+            ProbeResult r = null;
             if (pool == null) {
                 r = probe(c);
             } else {
                 Future<ProbeResult> f = running.get(c);
-                try {
-                    r = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (TimeoutException e) {
-                    f.cancel(true);
-                    r = new ProbeResult(State.DOWN, "no answer within " + timeout.toSeconds() + " s",
-                            timeout.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    r = new ProbeResult(State.DOWN, "probe failed: " + e.getCause().getClass().getSimpleName(), 0);
+                java.util.concurrent.atomic.AtomicLong start = started.get(c);
+                while (r == null) {
+                    long s = start.get();
+                    long left = s == 0 ? limit : s + limit - System.nanoTime();
+                    try {
+                        r = f.get(Math.max(1, left), TimeUnit.NANOSECONDS);
+                    } catch (TimeoutException e) {
+                        if (start.get() != 0 && System.nanoTime() - start.get() >= limit) {
+                            f.cancel(true);
+                            r = new ProbeResult(State.DOWN, "no answer within " + timeout.toSeconds() + " s",
+                                    timeout.toMillis());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        r = new ProbeResult(State.DOWN, "probe failed: " + e.getCause().getClass().getSimpleName(),
+                                0);
+                    } catch (java.util.concurrent.CancellationException e) {
+                        return;
+                    }
                 }
             }
             apply(c, r);
