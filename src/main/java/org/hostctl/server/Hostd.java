@@ -72,6 +72,7 @@ public final class Hostd implements AutoCloseable {
     private final MailLogRepository mailLogStore;
     private final MailLogService mailLog;
     private final MailBackends mailBackends;
+    private final StatusRepository statusStore;
     private final StatusService status;
     private final Function<MailLogSink, LogCorrelator> correlators;
     private final Path dataDir;
@@ -103,8 +104,8 @@ public final class Hostd implements AutoCloseable {
             throw new IllegalArgumentException("status: intervalSeconds must be at least 2; timeoutSeconds,"
                     + " slowMillis and maillogLagSeconds at least 1; historyDays 1-3650");
         }
-        this.status = new StatusService(new StatusRepository(db), mailRepo, accountRepo, mailBackends,
-                st.historyDays(), clock);
+        this.statusStore = new StatusRepository(db);
+        this.status = new StatusService(statusStore, mailRepo, accountRepo, mailBackends, st.historyDays(), clock);
         long defaultQuota;
         try {
             defaultQuota = Sizes.parse(m.defaultQuota());
@@ -313,7 +314,7 @@ public final class Hostd implements AutoCloseable {
             ingestor.start(MAILLOG_POLL);
         }
         HostdConfig.Status st = config.status();
-        monitor = new HealthMonitor(new StatusRepository(db), this::checks, Duration.ofSeconds(st.intervalSeconds()),
+        monitor = new HealthMonitor(statusStore, this::checks, Duration.ofSeconds(st.intervalSeconds()),
                 Duration.ofSeconds(st.timeoutSeconds()), Duration.ofMillis(st.slowMillis()), clock);
         status.attach(monitor, ingestor != null);
         monitor.start();

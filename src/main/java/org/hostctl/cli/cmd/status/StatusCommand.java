@@ -2,7 +2,6 @@ package org.hostctl.cli.cmd.status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintWriter;
-import java.net.IDN;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.hostctl.api.Addresses;
 import org.hostctl.api.Json;
 import org.hostctl.api.Notice;
 import org.hostctl.api.ServiceState;
@@ -117,19 +117,11 @@ public final class StatusCommand extends BaseCommand {
     private Set<String> domains() {
         Set<String> set = new LinkedHashSet<>();
         for (String d : domains) {
-            String s = d.strip();
-            if (s.endsWith(".")) {
-                s = s.substring(0, s.length() - 1);
-            }
             try {
-                s = IDN.toASCII(s, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+                set.add(Addresses.domain(d));
             } catch (IllegalArgumentException e) {
-                throw HostctlException.usage("--domain: '" + Printable.of(d) + "' is not a domain name");
+                throw HostctlException.usage("--domain: " + e.getMessage());
             }
-            if (s.isEmpty()) {
-                throw HostctlException.usage("--domain: empty domain name");
-            }
-            set.add(s);
         }
         return set;
     }
