@@ -32,10 +32,12 @@ CREATE TABLE notice (
     title       TEXT NOT NULL,
     body        TEXT NOT NULL,
     created_at  TEXT NOT NULL,
+    updated_at  TEXT NULL,
     resolved_at TEXT NULL,
     CONSTRAINT notice_service CHECK (service IN ('mail', 'web', 'sendlog', 'all')),
     CONSTRAINT notice_title_length CHECK (length(title) BETWEEN 1 AND 200),
     CONSTRAINT notice_created_at_format CHECK (created_at LIKE '____-__-__T__:__:__Z'),
+    CONSTRAINT notice_updated_at_format CHECK (updated_at IS NULL OR updated_at LIKE '____-__-__T__:__:__Z'),
     CONSTRAINT notice_resolved_at_format CHECK (resolved_at IS NULL OR resolved_at LIKE '____-__-__T__:__:__Z')
 );
 

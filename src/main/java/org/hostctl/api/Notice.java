@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param title one line
  * @param body the text, possibly several paragraphs
  * @param createdAt when it was posted
+ * @param updatedAt when its title or text last changed; null when never
  * @param resolvedAt when the provider resolved it; null while open
  */
 public record Notice(long id, String service, String backend, String title, String body, Instant createdAt,
-        Instant resolvedAt) {}
+        Instant updatedAt, Instant resolvedAt) {}

@@ -262,6 +262,13 @@ class StatusAgainstHostdTest {
         assertThat(n.path("body").asText()).isEqualTo("Mail to a.example is delayed.\n\nWe are on it.");
         assertThat(n.has("resolvedAt")).isFalse();
 
+        clock.advance(Duration.ofMinutes(30));
+        status.updateNotice(onA, null, "The disk is replaced; mail is delivered again.");
+        JsonNode updated = status(alice).path("notices").get(1);
+        assertThat(updated.path("body").asText()).isEqualTo("The disk is replaced; mail is delivered again.");
+        assertThat(updated.path("title").asText()).isEqualTo("mx-a: disk failure");
+        assertThat(updated.path("updatedAt").asText()).isEqualTo(T0.plus(Duration.ofMinutes(30)).toString());
+
         clock.advance(Duration.ofHours(1));
         status.resolveNotice(onA);
         assertThat(status(alice).path("notices")).extracting(x -> x.path("id").asLong()).containsExactly(general);

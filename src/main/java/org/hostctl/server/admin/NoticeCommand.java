@@ -60,6 +60,27 @@ public final class NoticeCommand {
         return 0;
     }
 
+    @Command(name = "update", description = "Replace a notice's title or text, e.g. with what is known now;"
+            + " customers see when it was updated.",
+            footer = {"", "Examples:", "  hostd notice update 3 --body-file update.txt",
+                    "  hostd notice update 3 --title 'mx-a: restored, mail is catching up'"})
+    int update(@Parameters(paramLabel = "ID") long id,
+            @Option(names = "--title", paramLabel = "TEXT", description = "the new title, one line") String title,
+            @Option(names = "--body-file", paramLabel = "FILE",
+                    description = "the new UTF-8 text; - for standard input") String bodyFile) {
+        String body = bodyFile == null ? null : read(bodyFile);
+        try (Hostd hostd = root.open()) {
+            Notice n = hostd.status().updateNotice(id, title, body);
+            if (root.json()) {
+                AdminOutput.json(spec.commandLine().getOut(), n);
+            } else {
+                spec.commandLine().getErr().println("Updated notice " + n.id()
+                        + (n.updatedAt() == null ? "" : " at " + n.updatedAt()));
+            }
+        }
+        return 0;
+    }
+
     @Command(name = "resolve", description = "Resolve a notice: it leaves 'hostctl status' and stays in the"
             + " history. Resolving it again changes nothing.",
             footer = {"", "Examples:", "  hostd notice resolve 3"})

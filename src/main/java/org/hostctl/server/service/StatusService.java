@@ -286,19 +286,49 @@ public final class StatusService implements MailGate {
                         + String.join(", ", backends.all().stream().map(MailBackends.Backend::name).toList()) + ")");
             }
         }
+        String t = checkTitle(title);
+        String b = checkBody(body);
+        StatusRepository.NoticeRow row = store.addNotice(service, backend, t, b, clock.instant());
+        LOG.info("notice {} posted for {}{}", row.id(), service, backend == null ? "" : "/" + backend);
+        return notice(row);
+    }
+
+    /**
+     * Replaces a notice's title, text or both (null: keep), e.g. with what is known now; the same text again
+     * changes nothing.
+     */
+    public Notice updateNotice(long id, String title, String body) {
+        StatusRepository.NoticeRow row = store.notice(id)
+                .orElseThrow(() -> ServiceException.notFound("no notice " + id));
+        if (title == null && body == null) {
+            throw ServiceException.invalid("give a new title, a new text or both");
+        }
+        String t = title == null ? row.title() : checkTitle(title);
+        String b = body == null ? row.body() : checkBody(body);
+        if (!t.equals(row.title()) || !b.equals(row.body())) {
+            store.updateNotice(id, t, b, clock.instant());
+            LOG.info("notice {} updated", id);
+            row = store.notice(id).orElseThrow();
+        }
+        return notice(row);
+    }
+
+    private static String checkTitle(String title) {
         String t = title == null ? "" : title.strip();
         if (t.isEmpty() || t.length() > MAX_TITLE || t.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw ServiceException.invalid("the title must be 1-" + MAX_TITLE + " characters on one line");
         }
+        return t;
+    }
+
+    private static String checkBody(String body) {
         String b = body == null ? "" : body.replace("\r\n", "\n").strip();
         if (b.isEmpty() || b.length() > MAX_BODY
                 || b.chars().anyMatch(c -> (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)) {
             throw ServiceException.invalid("the body must be 1-" + MAX_BODY + " characters without control"
                     + " characters");
         }
-        StatusRepository.NoticeRow row = store.addNotice(service, backend, t, b, clock.instant());
-        LOG.info("notice {} posted for {}{}", row.id(), service, backend == null ? "" : "/" + backend);
-        return notice(row);
+        return b;
     }
 
     /** Resolves a notice; resolving it again changes nothing. */
@@ -325,6 +355,7 @@ public final class StatusService implements MailGate {
     }
 
     private static Notice notice(StatusRepository.NoticeRow r) {
-        return new Notice(r.id(), r.service(), r.backend(), r.title(), r.body(), r.createdAt(), r.resolvedAt());
+        return new Notice(r.id(), r.service(), r.backend(), r.title(), r.body(), r.createdAt(), r.updatedAt(),
+                r.resolvedAt());
     }
 }

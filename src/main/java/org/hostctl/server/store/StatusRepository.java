@@ -25,7 +25,7 @@ public final class StatusRepository {
 
     /** One notice. */
     public record NoticeRow(long id, String service, String backend, String title, String body, Instant createdAt,
-            Instant resolvedAt) {}
+            Instant updatedAt, Instant resolvedAt) {}
 
     /** Every check's last recorded state. */
     public List<CheckRow> checks() {
@@ -158,7 +158,21 @@ public final class StatusRepository {
             }
             return next;
         });
-        return new NoticeRow(id, service, backend, title, body, created, null);
+        return new NoticeRow(id, service, backend, title, body, created, null, null);
+    }
+
+    /** Replaces a notice's title and text; false when there is no such notice. */
+    public boolean updateNotice(long id, String title, String body, Instant at) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE notice SET title = ?, body = ?, updated_at = ?"
+                    + " WHERE id = ?")) {
+                ps.setString(1, title);
+                ps.setString(2, body);
+                ps.setString(3, Timestamps.format(at));
+                ps.setLong(4, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
     }
 
     /** Marks a notice resolved; false when there is no such notice or it was resolved already. */
@@ -198,14 +212,15 @@ public final class StatusRepository {
     }
 
     private static final String NOTICE_COLUMNS =
-            "SELECT id, service, backend, title, body, created_at, resolved_at FROM notice";
+            "SELECT id, service, backend, title, body, created_at, updated_at, resolved_at FROM notice";
 
     private static List<NoticeRow> readNotices(PreparedStatement ps) throws SQLException {
         List<NoticeRow> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(new NoticeRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), Timestamps.parse(rs.getString(6)), Timestamps.parse(rs.getString(7))));
+                        rs.getString(5), Timestamps.parse(rs.getString(6)), Timestamps.parse(rs.getString(7)),
+                        Timestamps.parse(rs.getString(8))));
             }
         }
         return rows;

@@ -56,13 +56,24 @@ class NoticeCommandTest {
         assertThat(list.out().lines()).hasSize(3);
         assertThat(list.out()).contains("mx-a is down").contains("Maintenance");
 
+        HostctlRun update = hostd("notice", "update", "1", "--title", "mx-a is back", "-o", "json");
+        assertThat(update.exitCode()).as(update.toString()).isZero();
+        JsonNode u = Json.mapper().readTree(update.out());
+        assertThat(u.path("title").asText()).isEqualTo("mx-a is back");
+        assertThat(u.path("body").asText()).as("the text is kept").isEqualTo("Mail to a.example is delayed.\n\nWe are on it.");
+        assertThat(u.path("updatedAt").asText()).isNotEmpty();
+        HostctlRun nothing = hostd("notice", "update", "1");
+        assertThat(nothing.exitCode()).isEqualTo(5);
+        assertThat(nothing.err()).contains("new title");
+        assertThat(hostd("notice", "update", "9", "--title", "x").exitCode()).isEqualTo(3);
+
         assertThat(hostd("notice", "resolve", "1").exitCode()).isZero();
         HostctlRun again = hostd("notice", "resolve", "1", "-o", "json");
         assertThat(again.exitCode()).isZero();
         String resolvedAt = Json.mapper().readTree(again.out()).path("resolvedAt").asText();
         assertThat(resolvedAt).isNotEmpty();
-        assertThat(hostd("notice", "list").out()).doesNotContain("mx-a is down");
-        assertThat(hostd("notice", "list", "--all").out()).contains("mx-a is down").contains(resolvedAt);
+        assertThat(hostd("notice", "list").out()).doesNotContain("mx-a is back");
+        assertThat(hostd("notice", "list", "--all").out()).contains("mx-a is back").contains(resolvedAt);
     }
 
     @Test

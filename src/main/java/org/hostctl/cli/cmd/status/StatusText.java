@@ -56,13 +56,14 @@ final class StatusText {
     }
 
     /**
-     * Each notice as {@code #ID [service/backend] title (posted ...)} with its body below, indented; server text
+     * Each notice as {@code #ID [service/backend] title (posted ..., updated ...)} with its body below, indented; server text
      * is made printable.
      */
     static void notices(PrintWriter w, Output out, List<Notice> notices, Instant now, boolean relative) {
         for (Notice n : notices) {
             String where = Printable.of(n.service()) + (n.backend() == null ? "" : "/" + Printable.of(n.backend()));
             String times = "posted " + when(n.createdAt(), now, relative)
+                    + (n.updatedAt() == null ? "" : ", updated " + when(n.updatedAt(), now, relative))
                     + (n.resolvedAt() == null ? "" : ", resolved " + when(n.resolvedAt(), now, relative));
             w.println(out.tone("#" + n.id(), n.resolvedAt() == null ? Tone.WARN : Tone.FAINT) + " [" + where + "] "
                     + Printable.of(n.title()) + " (" + times + ")");

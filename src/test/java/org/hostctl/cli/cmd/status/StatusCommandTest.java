@@ -77,7 +77,7 @@ class StatusCommandTest {
     }
 
     static Notice notice(long id, String title, String body) {
-        return new Notice(id, "mail", "mx-a", title, body, T.minus(Duration.ofMinutes(3)), null);
+        return new Notice(id, "mail", "mx-a", title, body, T.minus(Duration.ofMinutes(3)), null, null);
     }
 
     private HostctlRun run(String... args) {
@@ -191,7 +191,7 @@ class StatusCommandTest {
         @Test
         void follow_the_table_after_a_blank_line_with_the_body_indented() {
             Notice maintenance = new Notice(12, "all", null, "Maintenance Sunday",
-                    "First paragraph,\r\nsecond line.\n\n\tIndented by a tab.\n\n", T.minus(Duration.ofDays(1)), null);
+                    "First paragraph,\r\nsecond line.\n\n\tIndented by a tab.\n\n", T.minus(Duration.ofDays(1)), null, null);
             fake.answers(report("ok", allOk().subList(1, 2), List.of(notice(13, "Delivery delayed", "On it."),
                     maintenance)));
 
@@ -223,7 +223,7 @@ class StatusCommandTest {
         @Test
         void control_characters_in_server_text_are_neutralised() {
             Notice evil = new Notice(5, "mail\u001b[2J", "mx\u0007", "Title\u001b]0;pwned\u0007\rX",
-                    "line\u001b[31m red\u009b\nnext\u202eline", T, null);
+                    "line\u001b[31m red\u009b\nnext\u202eline", T, null, null);
             ServiceState row = new ServiceState("a.example", "imap", "mx-a", "ok", T, "fine\u001b[2K\r", T);
             fake.answers(report("ok", List.of(row), List.of(evil)));
 

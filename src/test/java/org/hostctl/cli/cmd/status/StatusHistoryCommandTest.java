@@ -46,9 +46,10 @@ class StatusHistoryCommandTest {
                 new Outage(null, "sendlog", "postfix", "degraded", Instant.parse("2026-11-20T10:00:00Z"),
                         Instant.parse("2026-11-20T11:05:30Z"), "log 300 s behind")),
                 List.of(new Notice(9, "mail", "mx-a", "IMAP down on mx-a", "Disk replaced.\nBack soon.",
-                        UNTIL.minus(Duration.ofMinutes(20)), null),
+                        UNTIL.minus(Duration.ofMinutes(20)), null, null),
                         new Notice(4, "sendlog", null, "Send log delayed", "Fixed.",
-                                Instant.parse("2026-11-20T10:10:00Z"), Instant.parse("2026-11-20T11:10:00Z"))));
+                                Instant.parse("2026-11-20T10:10:00Z"), Instant.parse("2026-11-20T10:40:00Z"),
+                                Instant.parse("2026-11-20T11:10:00Z"))));
     }
 
     @Test
@@ -67,7 +68,7 @@ class StatusHistoryCommandTest {
                 #9 [mail/mx-a] IMAP down on mx-a (posted 2026-11-28T20:40:00Z)
                     Disk replaced.
                     Back soon.
-                #4 [sendlog] Send log delayed (posted 2026-11-20T10:10:00Z, resolved 2026-11-20T11:10:00Z)
+                #4 [sendlog] Send log delayed (posted 2026-11-20T10:10:00Z, updated 2026-11-20T10:40:00Z, resolved 2026-11-20T11:10:00Z)
                     Fixed.
                 """);
         assertThat(r.err()).isEmpty();
