@@ -314,7 +314,7 @@ public final class Hostd implements AutoCloseable {
             ingestor.start(MAILLOG_POLL);
         }
         HostdConfig.Status st = config.status();
-        monitor = new HealthMonitor(statusStore, this::checks, Duration.ofSeconds(st.intervalSeconds()),
+        monitor = new HealthMonitor(statusStore, st.node(), this::checks, Duration.ofSeconds(st.intervalSeconds()),
                 Duration.ofSeconds(st.timeoutSeconds()), Duration.ofMillis(st.slowMillis()), clock);
         status.attach(monitor, ingestor != null);
         monitor.start();

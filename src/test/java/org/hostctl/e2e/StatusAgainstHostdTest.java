@@ -238,6 +238,42 @@ class StatusAgainstHostdTest {
     }
 
     @Test
+    void two_hostd_on_one_store_each_answer_with_what_their_own_probes_see() throws IOException {
+        String shared = "jdbc:sqlite:" + tmp.resolve("data/hostd.db");
+        GreetingServer lmtp = server(GreetingServer.LMTP);
+        String second = Fixtures.CONFIG + """
+                database: "%s"
+                status: {intervalSeconds: 3600, timeoutSeconds: 2, node: mx-watcher-2}
+                mail:
+                  backends:
+                    - {name: mx-a, host: 127.0.0.1, imapPort: 1, lmtpPort: %d, domains: [a.example]}
+                """.formatted(shared, lmtp.port());
+        try (TestHostd other = TestHostd.start(tmp.resolve("data2"), second, clock)) {
+            HealthMonitor m = other.hostd().monitor();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (m.state("mail/mx-a/imap").checkedAt() == null && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            m.runOnce();
+            RawApi otherApi = new RawApi(other.url());
+            Reply there = otherApi.get("/v1/status", alice);
+            assertThat(there.status()).as("the same token works on both: one store").isEqualTo(200);
+            assertThat(rows(there.json())).containsExactly("- store hostd ok", "a.example imap mx-a down",
+                    "a.example lmtp mx-a ok");
+            assertThat(rows(status(alice))).as("the first hostd still sees its own probes").containsExactly(
+                    "- store hostd ok", "a.example imap mx-a ok", "a.example lmtp mx-a ok");
+            assertThat(otherApi.get("/v1/status/history", alice).json().path("outages")).hasSize(1);
+            assertThat(api.get("/v1/status/history", alice).json().path("outages")).isEmpty();
+
+            org.hostctl.support.HostctlRun admin = org.hostctl.support.HostdAdmin.run(tmp.resolve("data2"), "status");
+            assertThat(admin.exitCode()).as(admin.toString()).isEqualTo(6);
+            assertThat(admin.out()).containsPattern("mx-watcher-2 +mail/mx-a/imap +down")
+                    .containsPattern(java.util.regex.Pattern.quote(hostd.hostd().config().status().node())
+                            + " +mail/mx-a/imap +ok");
+        }
+    }
+
+    @Test
     void history_days_must_be_within_the_kept_range() {
         for (String bad : List.of("0", "31", "-1", "x", "1.5")) {
             Reply r = api.get("/v1/status/history?days=" + bad, alice);

@@ -2,7 +2,7 @@ package org.hostctl.server.admin;
 
 import java.util.List;
 import org.hostctl.server.Hostd;
-import org.hostctl.server.status.CheckState;
+import org.hostctl.server.store.StatusRepository;
 import org.hostctl.server.status.State;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,14 +11,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code hostd status}: every health check as the serving hostd last recorded it. */
 @Command(name = "status", description = {"Show every health check (mail backends, document roots, send log, store)"
-        + " as the running hostd last recorded it.", "Exit 0 when none is down, 6 when one is."},
+        + " as each running hostd (NODE, status.node) last recorded it.", "Exit 0 when none is down, 6 when one is."},
         footer = {"", "Examples:", "  hostd status --data /var/lib/hostd", "  hostd status -o json"})
 public final class StatusCommand implements java.util.concurrent.Callable<Integer> {
     /** The JSON shape of a check. */
-    record CheckView(String id, String state, String since, String detail, String checkedAt) {
-        static CheckView of(CheckState c) {
-            return new CheckView(c.id(), c.state().wire(), String.valueOf(c.since()), c.detail(),
-                    c.checkedAt() == null ? null : c.checkedAt().toString());
+    record CheckView(String node, String id, String state, String since, String detail, String checkedAt) {
+        static CheckView of(StatusRepository.CheckRow c) {
+            return new CheckView(c.node(), c.id(), c.state(), c.since().toString(), c.detail(),
+                    c.checkedAt().toString());
         }
     }
 
@@ -31,19 +31,19 @@ public final class StatusCommand implements java.util.concurrent.Callable<Intege
     @Override
     public Integer call() {
         try (Hostd hostd = root.open()) {
-            List<CheckState> checks = hostd.status().checks();
+            List<StatusRepository.CheckRow> checks = hostd.status().checks();
             if (root.json()) {
                 AdminOutput.json(spec.commandLine().getOut(), checks.stream().map(CheckView::of).toList());
             } else {
                 AdminOutput.table(spec.commandLine().getOut(), checks,
-                        List.of("CHECK", "STATE", "SINCE", "CHECKED", "DETAIL"), CheckState::id,
-                        c -> c.state().wire(), c -> String.valueOf(c.since()),
-                        c -> c.checkedAt() == null ? "-" : c.checkedAt().toString(), CheckState::detail);
+                        List.of("NODE", "CHECK", "STATE", "SINCE", "CHECKED", "DETAIL"),
+                        StatusRepository.CheckRow::node, StatusRepository.CheckRow::id, StatusRepository.CheckRow::state,
+                        c -> c.since().toString(), c -> c.checkedAt().toString(), StatusRepository.CheckRow::detail);
                 if (checks.isEmpty()) {
                     spec.commandLine().getErr().println("No check has run yet: start 'hostd serve'.");
                 }
             }
-            return checks.stream().anyMatch(c -> c.state() == State.DOWN) ? 6 : 0;
+            return checks.stream().anyMatch(c -> State.DOWN.wire().equals(c.state())) ? 6 : 0;
         }
     }
 }

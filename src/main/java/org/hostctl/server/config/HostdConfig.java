@@ -32,7 +32,7 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
         mail = mail == null ? new Mail(null, null, null, null, null, null) : mail;
         sieve = sieve == null ? new Sieve(null, null, null, null, null, null) : sieve;
         maillog = maillog == null ? new MailLog(null, null) : maillog;
-        status = status == null ? new Status(null, null, null, null, null) : status;
+        status = status == null ? new Status(null, null, null, null, null, null) : status;
     }
 
     public Duration verifyTimeout() {
@@ -92,15 +92,27 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
      * @param maillogLagSeconds the send log is degraded when the Postfix log has lines hostd has not read for
      *     longer than this, 120 by default
      * @param historyDays days state changes and resolved notices are kept, 30 by default
+     * @param node name of this hostd among several sharing one store: each records what its own probes see, and
+     *     answers customers with that; the host name by default
      */
     public record Status(Integer intervalSeconds, Integer timeoutSeconds, Integer slowMillis,
-            Integer maillogLagSeconds, Integer historyDays) {
+            Integer maillogLagSeconds, Integer historyDays, String node) {
         public Status {
+            node = node == null || node.isBlank() ? defaultNode() : node.strip();
             intervalSeconds = intervalSeconds == null ? 30 : intervalSeconds;
             timeoutSeconds = timeoutSeconds == null ? 5 : timeoutSeconds;
             slowMillis = slowMillis == null ? 2000 : slowMillis;
             maillogLagSeconds = maillogLagSeconds == null ? 120 : maillogLagSeconds;
             historyDays = historyDays == null ? 30 : historyDays;
+        }
+
+        private static String defaultNode() {
+            try {
+                String h = java.net.InetAddress.getLocalHost().getHostName();
+                return h == null || h.isBlank() ? "hostd" : h;
+            } catch (java.io.IOException e) {
+                return "hostd";
+            }
         }
     }
 

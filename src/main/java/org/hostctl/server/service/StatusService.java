@@ -69,14 +69,9 @@ public final class StatusService implements MailGate {
         this.sendLog = sendLogFollowed;
     }
 
-    /** Every check hostd runs now, for the provider. */
-    public List<CheckState> checks() {
-        HealthMonitor m = monitor;
-        if (m != null) {
-            return m.states();
-        }
-        return store.checks().stream().map(r -> new CheckState(r.id(), State.of(r.state()), r.since(), r.detail(),
-                r.checkedAt())).toList();
+    /** Every check's last recorded state, of every hostd sharing the store, for the provider. */
+    public List<StatusRepository.CheckRow> checks() {
+        return store.checks();
     }
 
     /** The document root URLs of all accounts, each probed once. */
@@ -174,7 +169,8 @@ public final class StatusService implements MailGate {
         Set<String> ids = new LinkedHashSet<>();
         rows.forEach(r -> ids.add(r.checkId()));
         Map<String, List<StatusRepository.EventRow>> events = new HashMap<>();
-        for (StatusRepository.EventRow e : store.events(ids, since)) {
+        List<StatusRepository.EventRow> recorded = monitor == null ? List.of() : store.events(monitor.node(), ids, since);
+        for (StatusRepository.EventRow e : recorded) {
             events.computeIfAbsent(e.checkId(), k -> new ArrayList<>()).add(e);
         }
         List<Outage> outages = new ArrayList<>();

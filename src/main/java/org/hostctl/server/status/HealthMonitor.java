@@ -35,6 +35,7 @@ public final class HealthMonitor implements AutoCloseable {
     static final int PROBE_THREADS = 16;
 
     private final StatusRepository store;
+    private final String node;
     private final Supplier<List<Check>> checks;
     private final Duration interval;
     private final Duration timeout;
@@ -49,11 +50,13 @@ public final class HealthMonitor implements AutoCloseable {
     private ExecutorService probes;
 
     /**
+     * @param node the name this hostd records under ({@code status.node}); its own last states are loaded
      * @param checks the checks of a round, asked anew each round (document roots come and go)
      */
-    public HealthMonitor(StatusRepository store, Supplier<List<Check>> checks, Duration interval, Duration timeout,
-            Duration slow, Clock clock) {
+    public HealthMonitor(StatusRepository store, String node, Supplier<List<Check>> checks, Duration interval,
+            Duration timeout, Duration slow, Clock clock) {
         this.store = store;
+        this.node = node;
         this.checks = checks;
         this.interval = interval;
         this.timeout = timeout;
@@ -62,11 +65,19 @@ public final class HealthMonitor implements AutoCloseable {
         this.started = clock.instant();
         try {
             for (StatusRepository.CheckRow r : store.checks()) {
+                if (!r.node().equals(node)) {
+                    continue;
+                }
                 states.put(r.id(), new CheckState(r.id(), State.of(r.state()), r.since(), r.detail(), r.checkedAt()));
             }
         } catch (RuntimeException e) {
             LOG.warn("cannot read the last service states: {}", Escape.line(e.toString()));
         }
+    }
+
+    /** The name this hostd records its observations under. */
+    public String node() {
+        return node;
     }
 
     public Duration interval() {
@@ -201,7 +212,7 @@ public final class HealthMonitor implements AutoCloseable {
             }
         }
         try {
-            store.record(new StatusRepository.CheckRow(c.id(), r.state().wire(), after.since(), r.detail(), now),
+            store.record(new StatusRepository.CheckRow(node, c.id(), r.state().wire(), after.since(), r.detail(), now),
                     changed);
         } catch (RuntimeException e) {
             LOG.warn("cannot record the state of {}: {}", c.id(), Escape.line(e.toString()));

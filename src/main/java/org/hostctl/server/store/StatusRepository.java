@@ -17,8 +17,8 @@ public final class StatusRepository {
         this.db = db;
     }
 
-    /** The current state of one check. */
-    public record CheckRow(String id, String state, Instant since, String detail, Instant checkedAt) {}
+    /** The current state of one check as one hostd ({@code node}) sees it. */
+    public record CheckRow(String node, String id, String state, Instant since, String detail, Instant checkedAt) {}
 
     /** One state change of a check. */
     public record EventRow(String checkId, Instant at, String state, String detail) {}
@@ -27,16 +27,16 @@ public final class StatusRepository {
     public record NoticeRow(long id, String service, String backend, String title, String body, Instant createdAt,
             Instant updatedAt, Instant resolvedAt) {}
 
-    /** Every check's last recorded state. */
+    /** Every check's last recorded state, of every node. */
     public List<CheckRow> checks() {
         return db.withConnection(c -> {
             List<CheckRow> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, state, since, detail, checked_at FROM status_check ORDER BY id");
+                    "SELECT node, id, state, since, detail, checked_at FROM status_check ORDER BY node, id");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new CheckRow(rs.getString(1), rs.getString(2), Timestamps.parse(rs.getString(3)),
-                            rs.getString(4), Timestamps.parse(rs.getString(5))));
+                    rows.add(new CheckRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                            Timestamps.parse(rs.getString(4)), rs.getString(5), Timestamps.parse(rs.getString(6))));
                 }
             }
             return rows;
@@ -50,31 +50,34 @@ public final class StatusRepository {
     public void record(CheckRow row, boolean changed) {
         db.tx(c -> {
             try (PreparedStatement up = c.prepareStatement("UPDATE status_check SET state = ?, since = ?, detail = ?,"
-                    + " checked_at = ? WHERE id = ?")) {
+                    + " checked_at = ? WHERE node = ? AND id = ?")) {
                 up.setString(1, row.state());
                 up.setString(2, Timestamps.format(row.since()));
                 up.setString(3, row.detail());
                 up.setString(4, Timestamps.format(row.checkedAt()));
-                up.setString(5, row.id());
+                up.setString(5, row.node());
+                up.setString(6, row.id());
                 if (up.executeUpdate() == 0) {
-                    try (PreparedStatement in = c.prepareStatement("INSERT INTO status_check (id, state, since,"
-                            + " detail, checked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                        in.setString(1, row.id());
-                        in.setString(2, row.state());
-                        in.setString(3, Timestamps.format(row.since()));
-                        in.setString(4, row.detail());
-                        in.setString(5, Timestamps.format(row.checkedAt()));
+                    try (PreparedStatement in = c.prepareStatement("INSERT INTO status_check (node, id, state, since,"
+                            + " detail, checked_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                        in.setString(1, row.node());
+                        in.setString(2, row.id());
+                        in.setString(3, row.state());
+                        in.setString(4, Timestamps.format(row.since()));
+                        in.setString(5, row.detail());
+                        in.setString(6, Timestamps.format(row.checkedAt()));
                         in.executeUpdate();
                     }
                 }
             }
             if (changed) {
-                try (PreparedStatement ev = c.prepareStatement("INSERT INTO status_event (check_id, at, state, detail)"
-                        + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                    ev.setString(1, row.id());
-                    ev.setString(2, Timestamps.format(row.since()));
-                    ev.setString(3, row.state());
-                    ev.setString(4, row.detail());
+                try (PreparedStatement ev = c.prepareStatement("INSERT INTO status_event (node, check_id, at, state,"
+                        + " detail) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    ev.setString(1, row.node());
+                    ev.setString(2, row.id());
+                    ev.setString(3, Timestamps.format(row.since()));
+                    ev.setString(4, row.state());
+                    ev.setString(5, row.detail());
                     ev.executeUpdate();
                 }
             }
@@ -83,10 +86,10 @@ public final class StatusRepository {
     }
 
     /**
-     * The state changes of the given checks from {@code since} on, oldest first, each check preceded by its last
-     * change before {@code since} (the state it was in when the range began), if any is still kept.
+     * The state changes one node recorded of the given checks from {@code since} on, oldest first, each check
+     * preceded by its last change before {@code since} (the state it was in when the range began), if still kept.
      */
-    public List<EventRow> events(Collection<String> checkIds, Instant since) {
+    public List<EventRow> events(String node, Collection<String> checkIds, Instant since) {
         if (checkIds.isEmpty()) {
             return List.of();
         }
@@ -94,15 +97,17 @@ public final class StatusRepository {
             List<EventRow> rows = new ArrayList<>();
             for (String id : checkIds) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT check_id, at, state, detail FROM status_event"
-                        + " WHERE check_id = ? AND at < ? ORDER BY at DESC LIMIT 1")) {
-                    ps.setString(1, id);
-                    ps.setString(2, Timestamps.format(since));
+                        + " WHERE node = ? AND check_id = ? AND at < ? ORDER BY at DESC LIMIT 1")) {
+                    ps.setString(1, node);
+                    ps.setString(2, id);
+                    ps.setString(3, Timestamps.format(since));
                     readEvents(ps, rows);
                 }
                 try (PreparedStatement ps = c.prepareStatement("SELECT check_id, at, state, detail FROM status_event"
-                        + " WHERE check_id = ? AND at >= ? ORDER BY at")) {
-                    ps.setString(1, id);
-                    ps.setString(2, Timestamps.format(since));
+                        + " WHERE node = ? AND check_id = ? AND at >= ? ORDER BY at")) {
+                    ps.setString(1, node);
+                    ps.setString(2, id);
+                    ps.setString(3, Timestamps.format(since));
                     readEvents(ps, rows);
                 }
             }

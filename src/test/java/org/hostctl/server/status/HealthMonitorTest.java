@@ -42,7 +42,7 @@ class HealthMonitorTest {
         }
         checks.add(new Check("mail/hung/imap", "imap", "hung", sleeping(Duration.ofSeconds(30))));
         try (Database db = Database.open("jdbc:sqlite:" + tmp.resolve("h.db"));
-                HealthMonitor m = new HealthMonitor(new StatusRepository(db), () -> checks, Duration.ofHours(1),
+                HealthMonitor m = new HealthMonitor(new StatusRepository(db), "test-node", () -> checks, Duration.ofHours(1),
                         Duration.ofSeconds(1), Duration.ofSeconds(1), Clock.systemUTC())) {
             long t0 = System.nanoTime();
             m.start();
