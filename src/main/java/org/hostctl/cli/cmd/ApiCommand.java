@@ -20,13 +20,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "api", sortOptions = false,
         description = "Make an authenticated API call and print the response body.",
         footer = {"",
-            "The body is printed on stdout as it came (JSON pretty-printed), also for an error status; the exit",
-            "code follows the status like every other command. --jq filters a JSON body.",
+            "The body is printed on stdout as it came (JSON pretty-printed), also for an error status; the exit code "
+                    + "follows the status like every other command. --jq filters a JSON body.",
             "",
             "Examples:",
             "  hostctl api GET /v1/me",
             "  hostctl api GET '/v1/php/settings?path=public_html&recursive=true'",
-            "  echo '{\"version\":\"8.3\"}' | hostctl api PUT '/v1/php/settings?path=public_html' --input -"})
+            "  echo '{\"version\":\"8.3\"}' | \\",
+            "      hostctl api PUT '/v1/php/settings?path=public_html' --input -"})
 public final class ApiCommand extends BaseCommand {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
 

@@ -32,8 +32,10 @@ public final class AccountCommand {
 
     @Command(name = "add", sortOptions = false, description = "Add an account with its webspace and document roots.",
             footer = {"", "Examples:",
-                "  hostd account add alice --webspace /srv/www/alice --docroot public_html=https://alice.example/",
-                "  hostd account add bob --webspace /srv/www/bob --docroot www=http://127.0.0.1:8080/ -o json"})
+                "  hostd account add alice --webspace /srv/www/alice \\",
+                "      --docroot public_html=https://alice.example/",
+                "  hostd account add bob --webspace /srv/www/bob \\",
+                "      --docroot www=http://127.0.0.1:8080/ -o json"})
     int add(@Parameters(paramLabel = "NAME", description = "Account name: a-z, 0-9, '-', '_'.") String name,
             @Option(names = "--webspace", required = true, paramLabel = "DIR",
                     description = "Absolute path of the account's webspace root.") Path webspace,

@@ -3,12 +3,15 @@ package org.hostctl.server.admin;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import org.hostctl.server.Hostd;
 import org.hostctl.server.service.ServiceException;
 import org.hostctl.server.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -21,13 +24,15 @@ import picocli.CommandLine.ScopeType;
         footer = {"",
             "Examples:",
             "  hostd serve --data /var/lib/hostd",
-            "  hostd account add alice --webspace /srv/www/alice --docroot public_html=https://alice.example/",
+            "  hostd account add alice --webspace /srv/www/alice \\",
+            "      --docroot public_html=https://alice.example/",
             "  hostd domain add alice example.com",
             "  hostd token add alice > alice.token",
-            "  hostd notice add --service mail --backend mx1 --title 'mx1 is down' --body-file note.txt",
+            "  hostd notice add --service mail --backend mx1 --title 'mx1 is down' \\",
+            "      --body-file note.txt",
             "",
-            "Exit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 5 rejected (invalid input, conflict),",
-            "6 a service is down (status)."})
+            "Exit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 5 rejected (invalid input, conflict), 6 a service "
+                    + "is down (status)."})
 public final class HostdCommand {
     private static volatile boolean serving;
 
@@ -48,6 +53,7 @@ public final class HostdCommand {
     /** The configured command line. */
     public static CommandLine build(Map<String, String> env, PrintWriter out, PrintWriter err) {
         CommandLine cmd = new CommandLine(new HostdCommand(env));
+        addHelpOption(cmd);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
@@ -63,6 +69,24 @@ public final class HostdCommand {
             return code;
         });
         return cmd;
+    }
+
+    /**
+     * Gives every subcommand below {@code parent} a {@code -h/--help} option like hostd's own (which comes from
+     * mixinStandardHelpOptions). Not an inherited option on hostd: picocli's {@code help} command has its own.
+     */
+    private static void addHelpOption(CommandLine parent) {
+        for (CommandLine sub : new LinkedHashSet<>(parent.getSubcommands().values())) {
+            CommandSpec spec = sub.getCommandSpec();
+            if (spec.helpCommand()) {
+                continue;
+            }
+            if (spec.findOption("--help") == null) {
+                spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+            addHelpOption(sub);
+        }
     }
 
     /** Whether {@code serve} is running, so that main must not exit. */

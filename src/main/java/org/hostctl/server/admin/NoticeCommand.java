@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code hostd notice}: what the provider tells customers about a service. */
-@Command(name = "notice", description = {"Post and resolve notices customers see in 'hostctl status'.",
+@Command(name = "notice", description = {"Post and resolve notices customers see in 'hostctl status'.", "",
         "A notice for a mail backend reaches the accounts with a domain on it; one without --backend reaches every"
                 + " account."})
 public final class NoticeCommand {
@@ -34,10 +34,10 @@ public final class NoticeCommand {
 
     @Command(name = "add", description = "Post a notice; prints its number.",
             footer = {"", "Examples:",
-                    "  hostd notice add --service mail --backend mx-a --title 'mx-a: disk failure, mail delayed'"
-                            + " --body-file outage.txt",
-                    "  echo 'Maintenance tonight 22:00-23:00 UTC.' | hostd notice add --service all"
-                            + " --title 'Maintenance' --body-file -"})
+                    "  hostd notice add --service mail --backend mx-a \\",
+                    "      --title 'mx-a: disk failure, mail delayed' --body-file outage.txt",
+                    "  echo 'Maintenance tonight 22:00-23:00 UTC.' |",
+                    "      hostd notice add --service all --title 'Maintenance' --body-file -"})
     int add(@Option(names = "--service", required = true, paramLabel = "SERVICE",
                     description = "mail, web, sendlog or all") String service,
             @Option(names = "--backend", paramLabel = "NAME",

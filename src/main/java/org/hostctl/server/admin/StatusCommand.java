@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code hostd status}: every health check as the serving hostd last recorded it. */
 @Command(name = "status", description = {"Show every health check (mail backends, document roots, send log, store)"
-        + " as each running hostd (NODE, status.node) last recorded it.", "Exit 0 when none is down, 6 when one is."},
+        + " as each running hostd (NODE, status.node) last recorded it.", "",
+        "Exit 0 when none is down, 6 when one is."},
         footer = {"", "Examples:", "  hostd status --data /var/lib/hostd", "  hostd status -o json"})
 public final class StatusCommand implements java.util.concurrent.Callable<Integer> {
     /** The JSON shape of a check. */

@@ -15,9 +15,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * that make {@code --help}: description, options, arguments, subcommands, the footer's text and
  * examples, and the root's exit code list and environment, which apply to every command.
  *
- * <p>Footer conventions (as in hostctl's commands): free text lines make paragraphs, a blank line ends
- * one, lines indented by two spaces are shown as they are; everything after a line {@code Examples:}
- * is the EXAMPLES section. On the root, a footer under a heading (e.g. {@code Environment:}) up to
+ * <p>Footer conventions (as in hostctl's commands), one array element at a time: a free text element is a
+ * paragraph (or a line of one, see {@link Roff#paragraphs}), a blank element separates paragraphs, elements
+ * indented by two spaces are shown as they are; everything after an element {@code Examples:} is the
+ * EXAMPLES section. On the root, a footer under a heading (e.g. {@code Environment:}) up to
  * {@code Examples:} is a list of {@code NAME  text} lines and makes that section on every page.
  */
 public final class ManPage {
@@ -92,7 +93,7 @@ public final class ManPage {
 
     private void description(Roff r, CommandSpec spec) {
         r.section("DESCRIPTION");
-        r.paragraphs(List.of(spec.usageMessage().description()));
+        r.paragraphs(resolved(spec.usageMessage().description()));
         if (!hasFooterSection(spec)) {
             List<String> text = beforeExamples(spec);
             if (!text.isEmpty()) {
@@ -157,7 +158,8 @@ public final class ManPage {
             return;
         }
         r.section("EXAMPLES");
-        r.preformatted(footer.subList(at + 1, footer.size()).stream().map(ManPage::unindent).toList());
+        r.preformatted(footer.subList(at + 1, footer.size()).stream()
+                .flatMap(e -> java.util.Arrays.stream(e.split("\n", -1))).map(ManPage::unindent).toList());
     }
 
     private void exitStatus(Roff r) {
@@ -219,15 +221,18 @@ public final class ManPage {
         return l;
     }
 
-    /** The footer's lines, with picocli's format escapes resolved. */
+    /** The footer's elements, with picocli's format escapes resolved ({@code %n} to a line break). */
     private static List<String> footer(CommandSpec spec) {
-        List<String> lines = new ArrayList<>();
-        for (String f : spec.usageMessage().footer()) {
-            for (String line : f.replace("%n", "\n").replace("%%", "%").split("\n", -1)) {
-                lines.add(line.stripTrailing());
-            }
+        return resolved(spec.usageMessage().footer());
+    }
+
+    /** Elements of a description or footer with {@code %n} and {@code %%} resolved, trailing space removed. */
+    private static List<String> resolved(String[] elements) {
+        List<String> resolved = new ArrayList<>();
+        for (String e : elements) {
+            resolved.add(e.replace("%n", "\n").replace("%%", "%").replaceAll("[ \t]+(?=\n|$)", ""));
         }
-        return lines;
+        return resolved;
     }
 
     private static List<String> beforeExamples(CommandSpec spec) {

@@ -35,7 +35,8 @@ class ManPageTest {
     }
 
     @Command(name = "leaf", description = "Make a leaf.",
-            footer = {"", "Free text that", "fills a paragraph.", "", ".dotted line and \\backslash",
+            footer = {"", "Free text that fills a paragraph.", "", "A line of its own,", "the next one%nand a break.", "",
+                ".dotted line and \\backslash",
                 "  kept  as is", "", "Examples:", "  tool leaf --size 2 'a b'   # quoted", "  tool leaf ~/x"})
     static final class Leaf {
         @Option(names = {"-s", "--size"}, paramLabel = "N", description = "Size: ${COMPLETION-CANDIDATES}.")
@@ -100,8 +101,13 @@ class ManPageTest {
                 .SH "DESCRIPTION"
                 Make a leaf.
                 .PP
-                Free text that
-                fills a paragraph.
+                Free text that fills a paragraph.
+                .PP
+                A line of its own,
+                .br
+                the next one
+                .br
+                and a break.
                 .PP
                 \\&.dotted line and \\ebackslash
                 .RS 4

@@ -80,28 +80,43 @@ final class Roff {
     }
 
     /**
-     * Help text as paragraphs: free lines are filled, a blank line starts a new paragraph, lines indented
-     * by two or more spaces are kept as they are.
+     * Help text as paragraphs, one element of a picocli {@code description} or {@code footer} array at a time
+     * (with {@code %n} already resolved to a line break): a blank element starts a new paragraph; an element
+     * indented by two or more spaces is shown as it is, as are the indented elements after it; any other
+     * element is free text that roff fills. Free text starts on a new line where picocli starts one: at the
+     * next element ({@code .br} between two free elements in a row) and at a line break inside an element.
      */
-    void paragraphs(List<String> lines) {
+    void paragraphs(List<String> elements) {
         List<String> block = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
-                if (i + 1 < lines.size()) {
+        boolean afterText = false;
+        for (int i = 0; i < elements.size(); i++) {
+            String element = elements.get(i);
+            if (element.isBlank()) {
+                if (i + 1 < elements.size()) {
                     out.append(".PP\n");
                 }
+                afterText = false;
                 continue;
             }
-            if (line.startsWith("  ")) {
-                block.add(line.substring(2));
-                if (i + 1 == lines.size() || !lines.get(i + 1).startsWith("  ")) {
+            String[] lines = element.split("\n", -1);
+            if (element.startsWith("  ")) {
+                for (String line : lines) {
+                    block.add(line.startsWith("  ") ? line.substring(2) : line);
+                }
+                if (i + 1 == elements.size() || !elements.get(i + 1).startsWith("  ")) {
                     preformatted(block);
                     block.clear();
                 }
+                afterText = false;
                 continue;
             }
-            text(line.strip());
+            for (String line : lines) {
+                if (afterText) {
+                    out.append(".br\n");
+                }
+                text(line.strip());
+                afterText = true;
+            }
         }
     }
 

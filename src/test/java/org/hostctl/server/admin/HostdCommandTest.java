@@ -33,6 +33,23 @@ class HostdCommandTest {
     }
 
     @Test
+    void every_subcommand_takes_help_and_prints_its_usage_on_stdout() {
+        HostctlRun notice = hostd("notice", "add", "--help");
+        assertThat(notice.exitCode()).as(notice.toString()).isZero();
+        assertThat(notice.out()).startsWith("Usage: hostd notice add ").contains("--title=", "-h, --help", "Examples:");
+        assertThat(notice.err()).isEmpty();
+
+        HostctlRun account = hostd("account", "add", "-h");
+        assertThat(account.exitCode()).as(account.toString()).isZero();
+        assertThat(account.out()).startsWith("Usage: hostd account add ").contains("--webspace=", "Examples:");
+        assertThat(account.err()).isEmpty();
+
+        HostctlRun accountLong = hostd("account", "add", "--help");
+        assertThat(accountLong.exitCode()).as(accountLong.toString()).isZero();
+        assertThat(accountLong.out()).isEqualTo(account.out());
+    }
+
+    @Test
     void the_first_use_creates_the_data_directory_with_a_commented_config_and_the_sqlite_store() throws IOException {
         HostctlRun run = hostd("account", "list");
 

@@ -22,14 +22,15 @@ import picocli.CommandLine.Command;
 @Command(name = "login", sortOptions = false,
         description = "Store an API token in a profile, after checking it against the API.",
         footer = {"",
-            "The token is read from stdin when stdin is not a terminal, else from a prompt that does not echo.",
-            "It is never taken from the command line. The profile is saved in",
-            "$XDG_CONFIG_HOME/hostctl/config.json (mode 0600) and becomes the current profile.",
+            "The token is read from stdin when stdin is not a terminal, else from a prompt that does not echo. It is "
+                    + "never taken from the command line. The profile is saved in "
+                    + "$XDG_CONFIG_HOME/hostctl/config.json (mode 0600) and becomes the current profile.",
             "",
             "Examples:",
             "  hostctl auth login --api-url https://api.example.net",
             "  hostd token add alice | hostctl auth login --api-url http://127.0.0.1:8640",
-            "  hostctl auth login --profile shop --api-url https://api.example.net < token.txt"})
+            "  hostctl auth login --profile shop --api-url https://api.example.net \\",
+            "      < token.txt"})
 public final class AuthLoginCommand extends BaseCommand {
     public AuthLoginCommand(CliContext context) {
         super(context);

@@ -10,10 +10,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hostctl alias add}. */
 @Command(name = "add", description = "Forward an address of your domains to one or more destinations.",
-        footer = {"", "Adding a destination that is already there changes nothing. A destination that would make",
-            "mail loop back to the alias is refused.", "",
-            "Examples:", "  hostctl alias add info@example.com alice@example.com bob@example.com",
-            "  hostctl alias add alice@example.com alice@example.com alice@gmail.example   # keep a copy"})
+        footer = {"",
+            "Adding a destination that is already there changes nothing. A destination that would make mail loop "
+                    + "back to the alias is refused.",
+            "",
+            "Examples:",
+            "  hostctl alias add info@example.com alice@example.com bob@example.com",
+            "  # keep a copy:",
+            "  hostctl alias add alice@example.com alice@example.com alice@gmail.example"})
 public final class AliasAddCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ALIAS")
     String source;

@@ -10,9 +10,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hostctl alias remove}. */
 @Command(name = "remove", description = "Remove destinations of an alias, or the whole alias.",
-        footer = {"", "Without DESTINATION the whole alias goes; that asks for confirmation on a terminal and needs",
-            "--yes otherwise.", "",
-            "Examples:", "  hostctl alias remove info@example.com bob@example.com",
+        footer = {"",
+            "Without DESTINATION the whole alias goes; that asks for confirmation on a terminal and needs --yes "
+                    + "otherwise.",
+            "",
+            "Examples:",
+            "  hostctl alias remove info@example.com bob@example.com",
             "  hostctl alias remove info@example.com --yes"})
 public final class AliasRemoveCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ALIAS")

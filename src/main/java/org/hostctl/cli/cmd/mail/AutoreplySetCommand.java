@@ -18,11 +18,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hostctl autoreply set}. */
 @Command(name = "set", sortOptions = false, description = "Set a mailbox's autoresponder.",
-        footer = {"", "The text comes from a file, or stdin with --text-file -. Senders get at most one reply",
-            "per --every days.", "",
+        footer = {"",
+            "The text comes from a file, or stdin with --text-file -. Senders get at most one reply per --every "
+                    + "days.",
+            "",
             "Examples:",
-            "  hostctl autoreply set alice@example.com --subject 'Out of office' --text-file away.txt",
-            "  echo 'Back on Monday.' | hostctl autoreply set alice@example.com --subject Away --text-file - \\",
+            "  hostctl autoreply set alice@example.com --subject 'Out of office' \\",
+            "      --text-file away.txt",
+            "  echo 'Back on Monday.' | hostctl autoreply set alice@example.com \\",
+            "      --subject Away --text-file - \\",
             "      --from 2026-12-20 --until 2027-01-06 --every 3"})
 public final class AutoreplySetCommand extends BaseCommand {
     @Parameters(paramLabel = "ADDRESS")

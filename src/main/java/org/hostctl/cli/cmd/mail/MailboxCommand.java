@@ -10,5 +10,6 @@ import picocli.CommandLine.Command;
             MailboxImportCommand.class},
         footer = {"",
             "Sizes are binary: 500M = 500 MiB, 2G = 2 GiB, 0 = unlimited; -o json gives bytes.",
+            "",
             "Passwords never go on the command line: --password-stdin, --password-file, a prompt, or --generate."})
 public final class MailboxCommand {}

@@ -15,12 +15,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hostctl mailbox create}. */
 @Command(name = "create", sortOptions = false, description = "Create a mailbox in one of your domains.",
-        footer = {"", "On a terminal hostctl asks for the password twice; in scripts pipe it or let the server",
-            "generate one. With --generate the password is printed once on stdout (in -o json as",
-            "generatedPassword) and never again.", "",
+        footer = {"",
+            "On a terminal hostctl asks for the password twice; in scripts pipe it or let the server generate one. "
+                    + "With --generate the password is printed once on stdout (in -o json as generatedPassword) and "
+                    + "never again.",
+            "",
             "Examples:",
             "  hostctl mailbox create alice@example.com --quota 2G --name 'Alice Example'",
-            "  printf '%s\\n' \"$PW\" | hostctl mailbox create bob@example.com --password-stdin",
+            "  printf '%%s\\n' \"$PW\" | \\",
+            "      hostctl mailbox create bob@example.com --password-stdin",
             "  hostctl mailbox create info@example.com --generate > info.password"})
 public final class MailboxCreateCommand extends BaseCommand {
     @Parameters(paramLabel = "ADDRESS")

@@ -31,31 +31,34 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", sortOptions = false,
         description = "Create mailboxes from a CSV file; existing ones are skipped, or brought in line with --update.",
         footer = {"",
-            "FILE is UTF-8 CSV (a byte order mark is fine, quoted fields, LF or CRLF) whose first line names the",
-            "columns, in any order:",
+            "FILE is UTF-8 CSV (a byte order mark is fine, quoted fields, LF or CRLF) whose first line names the "
+                    + "columns, in any order:",
             "  address   the mailbox address (required)",
-            "  password  its password; empty or no column: the server generates one, written only to the",
-            "            --passwords-out file (a new file, mode 0600, CSV address,password)",
-            "  quota     e.g. 500M, 2G, a number of bytes, 0 for unlimited; empty: the server's default",
+            "  password  its password; empty or no column: the server generates one,",
+            "            written only to the --passwords-out file (a new file, mode 0600,",
+            "            CSV address,password)",
+            "  quota     e.g. 500M, 2G, a number of bytes, 0 for unlimited; empty: the",
+            "            server's default",
             "  name      display name",
             "Any other column is an error, reported before anything is sent.",
             "",
-            "Every row is tried, and a failed row is reported with its line number; the run stops early only",
-            "when the token is refused (401, 403) or the server is unavailable. Running the same file again",
-            "skips what exists. --update sets quota and name of existing mailboxes where the row gives them",
-            "(an empty cell leaves them alone); with --update-passwords also their password. --dry-run checks",
-            "every row and asks the server which mailboxes exist, but writes nothing (password strength is",
-            "only checked when sending).",
+            "Every row is tried, and a failed row is reported with its line number; the run stops early only when "
+                    + "the token is refused (401, 403) or the server is unavailable. Running the same file again "
+                    + "skips what exists. --update sets quota and name of existing mailboxes where the row gives "
+                    + "them (an empty cell leaves them alone); with --update-passwords also their password. "
+                    + "--dry-run checks every row and asks the server which mailboxes exist, but writes nothing "
+                    + "(password strength is only checked when sending).",
             "",
-            "A summary goes to stderr; -o json prints every row's result, table output the failed rows.",
-            "Exit 0 when no row failed, else the code of the first failed row (5 rejected, 3 no such domain),",
-            "or 4/6 when the run stopped early.",
+            "A summary goes to stderr; -o json prints every row's result, table output the failed rows. Exit 0 when "
+                    + "no row failed, else the code of the first failed row (5 rejected, 3 no such domain), or 4/6 "
+                    + "when the run stopped early.",
             "",
             "Examples:",
             "  hostctl mailbox import staff.csv --passwords-out staff-passwords.csv",
             "  hostctl mailbox import staff.csv --dry-run",
             "  hostctl mailbox import staff.csv --update -o json > result.json",
-            "  printf 'address,quota\\nann@example.com,2G\\n' | hostctl mailbox import - --passwords-out pw.csv"})
+            "  printf 'address,quota\\nann@example.com,2G\\n' | \\",
+            "      hostctl mailbox import - --passwords-out pw.csv"})
 public final class MailboxImportCommand extends BaseCommand {
     @Parameters(paramLabel = "FILE", description = "CSV file with a header line, or - for stdin.")
     String file;

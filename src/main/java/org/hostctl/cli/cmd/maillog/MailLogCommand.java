@@ -24,18 +24,20 @@ import picocli.CommandLine.Option;
 /** {@code hostctl mail log}: the send log, and the group of {@code show} and {@code stats}. */
 @Command(name = "log", sortOptions = false,
         description = {"Your send log: mail your domains sent and received, newest first, with what became of it.",
+            "",
             "Mail another account sent you shows only your own recipients."},
         subcommands = {MailLogShowCommand.class, MailLogStatsCommand.class},
         footer = {"",
-            "STATUS is sent, deferred (still queued), bounced, expired (given up) or rejected (refused at",
-            "submission). Exit 3 when nothing matches. With --wait: 0 when the newest matching message was",
-            "delivered, 5 when it bounced, expired or was rejected, 6 when the time ran out.",
+            "STATUS is sent, deferred (still queued), bounced, expired (given up) or rejected (refused at "
+                    + "submission). Exit 3 when nothing matches. With --wait: 0 when the newest matching message was "
+                    + "delivered, 5 when it bounced, expired or was rejected, 6 when the time ran out.",
             "",
             "Examples:",
             "  hostctl mail log --since 2h",
             "  hostctl mail log --to bob@example.net --status bounced",
             "  hostctl mail log --direction in --since 2026-11-28",
-            "  hostctl mail log --message-id '<a1b2@example.com>' --wait 5m && echo delivered",
+            "  hostctl mail log --message-id '<a1b2@example.com>' --wait 5m \\",
+            "      && echo delivered",
             "  hostctl mail log --follow",
             "  hostctl mail log -o json --jq '.[] | select(.status == \"bounced\") | .id'"})
 public final class MailLogCommand extends BaseCommand {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stats", sortOptions = false,
         description = "Recipients per hour or day by state: sent, deferred, bounced, rejected, expired.",
         footer = {"", "Buckets are UTC hours or days by arrival time. On a terminal a bar chart follows each row:",
-            "# delivered, ~ waiting, ! failed.", "",
+            "  # delivered, ~ waiting, ! failed.", "",
             "Examples:", "  hostctl mail log stats", "  hostctl mail log stats --since 24h --by hour",
             "  hostctl mail log stats --since 30d -o csv"})
 public final class MailLogStatsCommand extends BaseCommand {

@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
         subcommands = {PhpVersionsCommand.class, PhpShowCommand.class, PhpSetCommand.class, PhpUnsetCommand.class,
             PhpVerifyCommand.class},
         footer = {"",
-            "PATH is a directory relative to your webspace root, e.g. public_html/shop. On the hosting server",
-            "itself, '.', '~/...' and absolute paths inside the webspace work too.",
+            "PATH is a directory relative to your webspace root, e.g. public_html/shop. On the hosting server "
+                    + "itself, '.', '~/...' and absolute paths inside the webspace work too.",
             "",
-            "A directory runs the version set in its own .htaccess, else the one inherited from the nearest",
-            "parent directory (up to the document root) that sets one, else the account default."})
+            "A directory runs the version set in its own .htaccess, else the one inherited from the nearest parent "
+                    + "directory (up to the document root) that sets one, else the account default."})
 public final class PhpCommand {}

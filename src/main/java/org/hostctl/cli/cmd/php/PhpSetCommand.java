@@ -13,9 +13,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "set", sortOptions = false,
         description = "Switch directories (and everything below that does not set its own) to a PHP version.",
         footer = {"",
-            "hostd writes one marked block into PATH/.htaccess and leaves every other line as it is. Setting",
-            "the version a directory already sets changes nothing and succeeds. An end-of-life version is",
-            "refused unless --allow-eol is given.",
+            "hostd writes one marked block into PATH/.htaccess and leaves every other line as it is. Setting the "
+                    + "version a directory already sets changes nothing and succeeds. An end-of-life version is "
+                    + "refused unless --allow-eol is given.",
             "",
             "Examples:",
             "  hostctl php set 8.3 public_html",

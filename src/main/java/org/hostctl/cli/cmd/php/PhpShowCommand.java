@@ -14,14 +14,16 @@ import picocli.CommandLine.Parameters;
 @Command(name = "show", sortOptions = false,
         description = "Show which PHP version directories really run, and where that comes from.",
         footer = {"",
-            "Without PATH: each document root. SOURCE says whether the directory sets the version itself,",
-            "inherits it from a parent directory, or runs the account default.",
+            "Without PATH: each document root. SOURCE says whether the directory sets the version itself, inherits "
+                    + "it from a parent directory, or runs the account default.",
             "",
             "Examples:",
             "  hostctl php show",
             "  hostctl php show public_html/shop public_html/blog",
-            "  hostctl php show public_html -r            # every directory below that sets its own version",
-            "  hostctl php show . -o json                 # on the hosting server, in a webspace directory"})
+            "  # every directory below that sets its own version:",
+            "  hostctl php show public_html -r",
+            "  # on the hosting server, in a webspace directory:",
+            "  hostctl php show . -o json"})
 public final class PhpShowCommand extends BaseCommand {
     @Parameters(paramLabel = "PATH", arity = "0..*", description = "Directories relative to the webspace root.")
     List<String> paths = new ArrayList<>();

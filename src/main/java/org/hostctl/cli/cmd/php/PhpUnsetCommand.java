@@ -12,8 +12,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "unset", sortOptions = false,
         description = "Make directories inherit their PHP version again.",
         footer = {"",
-            "Removes hostd's block from PATH/.htaccess (the file goes when nothing else is in it). A directory",
-            "whose .htaccess sets PHP outside hostd's block keeps that line; 'php show' reports it.",
+            "Removes hostd's block from PATH/.htaccess (the file goes when nothing else is in it). A directory whose "
+                    + ".htaccess sets PHP outside hostd's block keeps that line; 'php show' reports it.",
             "",
             "Examples:",
             "  hostctl php unset public_html/legacy",

@@ -12,9 +12,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", sortOptions = false,
         description = "Check over HTTP which PHP really runs a directory.",
         footer = {"",
-            "hostd writes a probe script with a random name into PATH, fetches it from the site's URL, and",
-            "deletes it again, also when the request fails. Exits 0 when the PHP that answered is the one",
-            "'php show' reports, 5 when another one ran, 6 when the site cannot be reached.",
+            "hostd writes a probe script with a random name into PATH, fetches it from the site's URL, and deletes "
+                    + "it again, also when the request fails. Exits 0 when the PHP that answered is the one 'php "
+                    + "show' reports, 5 when another one ran, 6 when the site cannot be reached.",
             "",
             "Examples:",
             "  hostctl php verify public_html/legacy",

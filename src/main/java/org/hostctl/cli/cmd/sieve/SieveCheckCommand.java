@@ -9,10 +9,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hostctl sieve check}. */
 @Command(name = "check", description = "Check that a Sieve script compiles, without storing it.",
-        footer = {"", "Exit 0 when it compiles (warnings on stderr); exit 5 with the server's line-numbered messages",
-            "when it does not. Without FILE the script is read from stdin when that is not a terminal.", "",
-            "Examples:", "  hostctl sieve check alice@example.com filters.sieve",
-            "  hostctl sieve get alice@example.com filters | hostctl sieve check alice@example.com -"})
+        footer = {"",
+            "Exit 0 when it compiles (warnings on stderr); exit 5 with the server's line-numbered messages when it "
+                    + "does not. Without FILE the script is read from stdin when that is not a terminal.",
+            "",
+            "Examples:",
+            "  hostctl sieve check alice@example.com filters.sieve",
+            "  hostctl sieve get alice@example.com filters | \\",
+            "      hostctl sieve check alice@example.com -"})
 public final class SieveCheckCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")
     String address;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
             SieveCheckCommand.class, SieveTestCommand.class, SieveActivateCommand.class,
             SieveDeactivateCommand.class, SieveRenameCommand.class, SieveDeleteCommand.class},
         footer = {"",
-            "A mailbox has any number of scripts and at most one active script, which runs on every message",
-            "delivered to it. Scripts are UTF-8; FILE - reads stdin. A script that does not compile is refused",
-            "with the server's line-numbered messages (exit 5)."})
+            "A mailbox has any number of scripts and at most one active script, which runs on every message "
+                    + "delivered to it. Scripts are UTF-8; FILE - reads stdin. A script that does not compile is "
+                    + "refused with the server's line-numbered messages (exit 5)."})
 public final class SieveCommand {}

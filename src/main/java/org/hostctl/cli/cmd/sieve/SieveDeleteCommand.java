@@ -9,9 +9,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hostctl sieve delete}. */
 @Command(name = "delete", sortOptions = false, description = "Delete a Sieve script.",
-        footer = {"", "The active script is deleted only with --deactivate, which leaves the mailbox unfiltered.",
-            "Asks for confirmation on a terminal; needs --yes otherwise.", "",
-            "Examples:", "  hostctl sieve delete alice@example.com filters-old",
+        footer = {"",
+            "The active script is deleted only with --deactivate, which leaves the mailbox unfiltered. Asks for "
+                    + "confirmation on a terminal; needs --yes otherwise.",
+            "",
+            "Examples:",
+            "  hostctl sieve delete alice@example.com filters-old",
             "  hostctl sieve delete alice@example.com filters --deactivate --yes"})
 public final class SieveDeleteCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")

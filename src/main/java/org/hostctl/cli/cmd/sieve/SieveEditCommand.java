@@ -21,11 +21,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hostctl sieve edit}. */
 @Command(name = "edit", description = "Edit a Sieve script in your editor and upload it when you are done.",
-        footer = {"", "Opens $VISUAL, else $EDITOR, else vi, on a private copy; a NAME that does not exist starts",
-            "empty. An unchanged file uploads nothing. When the server refuses the script, its line-numbered",
-            "messages are shown and, on a terminal, the editor opens again on your changes (exit 5 otherwise).",
+        footer = {"",
+            "Opens $VISUAL, else $EDITOR, else vi, on a private copy; a NAME that does not exist starts empty. An "
+                    + "unchanged file uploads nothing. When the server refuses the script, its line-numbered "
+                    + "messages are shown and, on a terminal, the editor opens again on your changes (exit 5 "
+                    + "otherwise).",
             "",
-            "Examples:", "  hostctl sieve edit alice@example.com filters",
+            "Examples:",
+            "  hostctl sieve edit alice@example.com filters",
             "  EDITOR=nano hostctl sieve edit alice@example.com vacation"})
 public final class SieveEditCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")

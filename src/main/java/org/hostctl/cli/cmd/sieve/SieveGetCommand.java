@@ -14,9 +14,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hostctl sieve get}. */
 @Command(name = "get", sortOptions = false, description = "Print a Sieve script, or write it to a file.",
-        footer = {"", "The script goes to stdout as it is stored; -o json prints name, active and content instead.",
-            "-O replaces FILE in one step, so that it never holds half a script.", "",
-            "Examples:", "  hostctl sieve get alice@example.com filters",
+        footer = {"",
+            "The script goes to stdout as it is stored; -o json prints name, active and content instead. -O replaces "
+                    + "FILE in one step, so that it never holds half a script.",
+            "",
+            "Examples:",
+            "  hostctl sieve get alice@example.com filters",
             "  hostctl sieve get alice@example.com filters -O filters.sieve"})
 public final class SieveGetCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")

@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 /** {@code hostctl sieve list}. */
 @Command(name = "list", description = "List a mailbox's Sieve scripts and which one is active.",
         footer = {"", "Examples:", "  hostctl sieve list alice@example.com",
-            "  hostctl sieve list alice@example.com -o json --jq '.[] | select(.active) | .name'"})
+            "  hostctl sieve list alice@example.com -o json \\",
+            "      --jq '.[] | select(.active) | .name'"})
 public final class SieveListCommand extends BaseCommand {
     @Parameters(paramLabel = "ADDRESS", description = "The mailbox.")
     String address;

@@ -11,10 +11,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hostctl sieve put}. */
 @Command(name = "put", sortOptions = false, description = "Upload a Sieve script, replacing one of the same name.",
-        footer = {"", "The server compiles the script first and stores nothing when it does not compile; its",
-            "messages name the line (exit 5). Without FILE the script is read from stdin when that is not a terminal.",
+        footer = {"",
+            "The server compiles the script first and stores nothing when it does not compile; its messages name the "
+                    + "line (exit 5). Without FILE the script is read from stdin when that is not a terminal.",
             "",
-            "Examples:", "  hostctl sieve put alice@example.com filters filters.sieve --activate",
+            "Examples:",
+            "  hostctl sieve put alice@example.com filters filters.sieve --activate",
             "  cat filters.sieve | hostctl sieve put alice@example.com filters -"})
 public final class SievePutCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")

@@ -15,11 +15,16 @@ import picocli.CommandLine.Parameters;
 /** {@code hostctl sieve test}. */
 @Command(name = "test", sortOptions = false,
         description = "Show what a Sieve script would do with a message, without delivering anything.",
-        footer = {"", "Tests the script in FILE (- for stdin), or a stored script with --script. The actions are",
-            "printed one per line, then whether the message would also be kept in INBOX (implicit keep).", "",
-            "Examples:", "  hostctl sieve test alice@example.com filters.sieve --message invoice.eml",
-            "  hostctl sieve test alice@example.com --script filters --message invoice.eml --from billing@example.net",
-            "  hostctl sieve test alice@example.com filters.sieve --message invoice.eml -o json"})
+        footer = {"",
+            "Tests the script in FILE (- for stdin), or a stored script with --script. The actions are printed one "
+                    + "per line, then whether the message would also be kept in INBOX (implicit keep).",
+            "",
+            "Examples:",
+            "  hostctl sieve test alice@example.com filters.sieve --message invoice.eml",
+            "  hostctl sieve test alice@example.com --script filters \\",
+            "      --message invoice.eml --from billing@example.net",
+            "  hostctl sieve test alice@example.com filters.sieve --message invoice.eml \\",
+            "      -o json"})
 public final class SieveTestCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ADDRESS", description = "The mailbox.")
     String address;

@@ -35,28 +35,30 @@ import picocli.CommandLine.Option;
         description = {"Whether your mail, websites and send log work right now, and your provider's notices."},
         subcommands = {StatusHistoryCommand.class},
         footer = {"",
-            "One row per domain and service: imap (reading mail), lmtp (delivery into mailboxes), managesieve",
-            "(mail filters), web (a website), sendlog (the send log of 'hostctl mail log'), store (the server's",
-            "database); (account) marks services of the whole account. STATE is ok (it works), degraded (it",
-            "answers, but slowly or only in part), down (it does not answer) or unknown (not checked yet since",
-            "the server started). SINCE is when the service entered that state. Your provider's open notices",
-            "follow the table.",
+            "One row per domain and service: imap (reading mail), lmtp (delivery into mailboxes), managesieve (mail "
+                    + "filters), web (a website), sendlog (the send log of 'hostctl mail log'), store (the server's "
+                    + "database); (account) marks services of the whole account. STATE is ok (it works), degraded "
+                    + "(it answers, but slowly or only in part), down (it does not answer) or unknown (not checked "
+                    + "yet since the server started). SINCE is when the service entered that state. Your provider's "
+                    + "open notices follow the table.",
             "",
-            "Exit 0 when nothing is down, 6 when a service is down (with --strict: also when one is degraded or",
-            "unknown) or the API cannot be reached. The report is printed either way; stderr names what is down.",
-            "With --domain only that domain's services count, and exit 3 when it has none.",
+            "Exit 0 when nothing is down, 6 when a service is down (with --strict: also when one is degraded or "
+                    + "unknown) or the API cannot be reached. The report is printed either way; stderr names what is "
+                    + "down. With --domain only that domain's services count, and exit 3 when it has none.",
             "",
-            "--watch asks again every --interval seconds. On a terminal it redraws the table; otherwise it prints",
-            "the report once and then, at each change, the services whose state changed (-o json: one whole",
-            "report per line). A failed request is reported on stderr and watching goes on. Ctrl-C ends it; with",
-            "--count it ends after N requests, with the exit code of the last report.",
+            "--watch asks again every --interval seconds. On a terminal it redraws the table; otherwise it prints "
+                    + "the report once and then, at each change, the services whose state changed (-o json: one "
+                    + "whole report per line). A failed request is reported on stderr and watching goes on. Ctrl-C "
+                    + "ends it; with --count it ends after N requests, with the exit code of the last report.",
             "",
             "Examples:",
             "  hostctl status",
-            "  hostctl status --domain example.com --strict || echo 'example.com has a problem'",
+            "  hostctl status --domain example.com --strict \\",
+            "      || echo 'example.com has a problem'",
             "  hostctl status --watch",
             "  hostctl status --watch --count 120 -o json > status.jsonl",
-            "  hostctl status -o json --jq '.services[] | select(.state != \"ok\") | .service'",
+            "  hostctl status -o json \\",
+            "      --jq '.services[] | select(.state != \"ok\") | .service'",
             "  hostctl status history --days 7"})
 public final class StatusCommand extends BaseCommand {
     /** The shortest time between two requests of {@code --watch}. */

@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
         description = "When your services were degraded or down in the last days, and what your provider said"
             + " about it then.",
         footer = {"",
-            "One row per outage, newest first: STATE is the worst it got (degraded or down), END is 'ongoing'",
-            "while it lasts. The notices of the period follow, resolved ones with the time they were resolved.",
-            "Times are UTC. Exit 0 also when there were outages.",
+            "One row per outage, newest first: STATE is the worst it got (degraded or down), END is 'ongoing' while "
+                    + "it lasts. The notices of the period follow, resolved ones with the time they were resolved. "
+                    + "Times are UTC. Exit 0 also when there were outages.",
             "",
             "Examples:",
             "  hostctl status history",
