@@ -2,7 +2,9 @@ package org.hostctl.it;
 
 import static org.hostctl.it.FixtureSupport.accepts;
 import static org.hostctl.it.FixtureSupport.freePort;
+import static org.hostctl.it.FixtureSupport.grantTraversal;
 import static org.hostctl.it.FixtureSupport.readPid;
+import static org.hostctl.it.FixtureSupport.removeShutdownHook;
 import static org.hostctl.it.FixtureSupport.runningAsRoot;
 import static org.hostctl.it.FixtureSupport.tail;
 
@@ -23,7 +25,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
@@ -32,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -365,7 +365,7 @@ public final class ApacheFixture implements AutoCloseable {
      * waits for them and for the processes they had started, and kills only those if they linger.
      */
     public synchronized void stop() {
-        removeShutdownHook();
+        removeShutdownHook(shutdownHook);
         List<String> lingering = new ArrayList<>();
         terminate(apache, "apache2", lingering);
         terminate(fpm, "php-fpm", lingering);
@@ -419,9 +419,9 @@ public final class ApacheFixture implements AutoCloseable {
             Files.createDirectories(site.docroot());
         }
         if (dropPrivileges) {
-            grantTraversal(runDir);
+            grantTraversal(runDir, WORKER_USER);
             for (Site site : sites) {
-                grantTraversal(site.docroot());
+                grantTraversal(site.docroot(), WORKER_USER);
             }
             for (String dir : List.of("logs", "run", "run/fcgid")) {
                 chownToWorker(runDir.resolve(dir));
@@ -514,14 +514,6 @@ public final class ApacheFixture implements AutoCloseable {
 
     // ---------------------------------------------------------------- stop
 
-    private void removeShutdownHook() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // the JVM is shutting down (this is the hook) or the hook was never or already removed
-        }
-    }
-
     private void stopQuietly() {
         try {
             stop();
@@ -593,22 +585,6 @@ public final class ApacheFixture implements AutoCloseable {
      * Lets the unprivileged workers reach {@code dir}: adds search permission for others on it and its
      * ancestors. Only directories under the temporary directory are changed; elsewhere this fails instead.
      */
-    private static void grantTraversal(Path dir) throws IOException {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-            if (perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                continue;
-            }
-            if (!p.startsWith(tmp) || p.equals(tmp)) {
-                throw new IllegalStateException(WORKER_USER + " cannot traverse " + p
-                        + "; use a run directory and webspace under " + tmp);
-            }
-            perms.add(PosixFilePermission.OTHERS_EXECUTE);
-            Files.setPosixFilePermissions(p, perms);
-        }
-    }
-
     private static void chownToWorker(Path dir) throws IOException {
         UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
         PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);

@@ -3,6 +3,7 @@ package org.hostctl.it;
 import static org.hostctl.it.FixtureSupport.accepts;
 import static org.hostctl.it.FixtureSupport.freePort;
 import static org.hostctl.it.FixtureSupport.readPid;
+import static org.hostctl.it.FixtureSupport.removeShutdownHook;
 import static org.hostctl.it.FixtureSupport.runningAsRoot;
 import static org.hostctl.it.FixtureSupport.tail;
 
@@ -441,7 +442,7 @@ public final class DovecotFixture implements AutoCloseable {
     /** {@link #stop() Stops} Dovecot and deletes the instance directory when the fixture created it. */
     @Override
     public synchronized void close() {
-        removeShutdownHook();
+        removeShutdownHook(shutdownHook);
         try {
             stop();
         } finally {
@@ -610,14 +611,6 @@ public final class DovecotFixture implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- stop
-
-    private void removeShutdownHook() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // the JVM is shutting down (this is the hook) or the hook was never or already removed
-        }
-    }
 
     private void closeQuietly() {
         try {

@@ -9,10 +9,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** What the private service fixtures share: loopback ports, process ids, root checks and log tails. */
+/**
+ * What the private service fixtures share: loopback ports, process ids, root checks, log tails, shutdown hooks and
+ * directory traversal for the services' users.
+ */
 final class FixtureSupport {
     /** Lines of a log shown when a service does not start. */
     static final int LOG_TAIL_LINES = 40;
@@ -82,6 +87,59 @@ final class FixtureSupport {
             return "\n--- " + log + " (last " + last.size() + " lines)\n" + String.join("\n", last);
         } catch (IOException e) {
             return "\n--- " + log + ": " + e.getMessage();
+        }
+    }
+
+    /** Removes a fixture's shutdown hook; nothing happens when the JVM is already shutting down or it is gone. */
+    static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is shutting down (this is the hook) or the hook was never or already removed
+        }
+    }
+
+    /**
+     * Lets other users (a service's unprivileged user) traverse {@code dir} and its parents: adds o+x where it is
+     * missing, only below the temporary directory; a parent outside it that lacks o+x is an error naming {@code user}.
+     */
+    static void grantTraversal(Path dir, String user) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            if (perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                continue;
+            }
+            if (!p.startsWith(tmp) || p.equals(tmp)) {
+                throw new IllegalStateException(user + " cannot traverse " + p + "; use directories under " + tmp);
+            }
+            perms.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(p, perms);
+        }
+    }
+
+    /**
+     * One CRLF-terminated line from a test client's connection, without the CRLF.
+     *
+     * @param protocol named in the errors: the connection closed, or a line longer than {@code maxBytes}
+     */
+    static String readCrlfLine(java.io.InputStream in, int maxBytes, String protocol) throws IOException {
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        int previous = -1;
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed by the " + protocol + " server");
+            }
+            if (previous == '\r' && b == '\n') {
+                byte[] bytes = buffer.toByteArray();
+                return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+            }
+            if (buffer.size() > maxBytes) {
+                throw new IOException(protocol + " line too long");
+            }
+            buffer.write(b);
+            previous = b;
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.hostctl.it;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -183,22 +182,6 @@ public final class ImapClient implements AutoCloseable {
     }
 
     private String readLine() throws IOException {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int previous = -1;
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed by the IMAP server");
-            }
-            if (previous == '\r' && b == '\n') {
-                byte[] bytes = buffer.toByteArray();
-                return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
-            }
-            if (buffer.size() > MAX_LINE) {
-                throw new IOException("IMAP line too long");
-            }
-            buffer.write(b);
-            previous = b;
-        }
+        return FixtureSupport.readCrlfLine(in, MAX_LINE, "IMAP");
     }
 }

@@ -2,7 +2,9 @@ package org.hostctl.it;
 
 import static org.hostctl.it.FixtureSupport.accepts;
 import static org.hostctl.it.FixtureSupport.freePort;
+import static org.hostctl.it.FixtureSupport.grantTraversal;
 import static org.hostctl.it.FixtureSupport.readPid;
+import static org.hostctl.it.FixtureSupport.removeShutdownHook;
 import static org.hostctl.it.FixtureSupport.runningAsRoot;
 import static org.hostctl.it.FixtureSupport.tail;
 
@@ -324,7 +326,7 @@ public final class PostfixFixture implements AutoCloseable {
     public static void shareSqliteWithPostfix(Path db) throws IOException {
         Path file = db.toAbsolutePath().normalize();
         Path dir = file.getParent();
-        grantTraversal(dir);
+        grantTraversal(dir, POSTFIX_USER);
         GroupPrincipal group = lookup().lookupPrincipalByGroupName(POSTFIX_USER);
         Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group);
         Set<PosixFilePermission> dirPerms = Files.getPosixFilePermissions(dir);
@@ -481,7 +483,7 @@ public final class PostfixFixture implements AutoCloseable {
      * if they linger.
      */
     public synchronized void stop() {
-        removeShutdownHook();
+        removeShutdownHook(shutdownHook);
         if (masterPid <= 0) {
             return;
         }
@@ -560,7 +562,7 @@ public final class PostfixFixture implements AutoCloseable {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        grantTraversal(runDir);
+        grantTraversal(runDir, POSTFIX_USER);
         UserPrincipal postfix = lookup().lookupPrincipalByName(POSTFIX_USER);
         GroupPrincipal postdrop = lookup().lookupPrincipalByGroupName(POSTDROP_GROUP);
         createOwned(runDir.resolve("data"), postfix, null, "rwx------");
@@ -650,14 +652,6 @@ public final class PostfixFixture implements AutoCloseable {
 
     // ---------------------------------------------------------------- stop
 
-    private void removeShutdownHook() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // the JVM is shutting down (this is the hook) or the hook was never or already removed
-        }
-    }
-
     private void stopQuietly() {
         try {
             if (masterPid <= 0) {
@@ -731,22 +725,6 @@ public final class PostfixFixture implements AutoCloseable {
      * Lets the postfix user reach {@code dir}: adds search permission for others on it and its ancestors. Only
      * directories under the temporary directory are changed; elsewhere this fails instead.
      */
-    private static void grantTraversal(Path dir) throws IOException {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-            if (perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                continue;
-            }
-            if (!p.startsWith(tmp) || p.equals(tmp)) {
-                throw new IllegalStateException(POSTFIX_USER + " cannot traverse " + p
-                        + "; use directories under " + tmp);
-            }
-            perms.add(PosixFilePermission.OTHERS_EXECUTE);
-            Files.setPosixFilePermissions(p, perms);
-        }
-    }
-
     private static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
