@@ -29,6 +29,7 @@ import java.util.function.Function;
 import org.hostctl.server.service.SieveService;
 import org.hostctl.server.sieve.DirectoryBackend;
 import org.hostctl.server.sieve.MailHomes;
+import org.hostctl.server.sieve.MaildirFolders;
 import org.hostctl.server.sieve.ManageSieveBackend;
 import org.hostctl.server.sieve.ManageSieveClient;
 import org.hostctl.server.sieve.SieveBackend;
@@ -36,6 +37,8 @@ import org.hostctl.server.sieve.SieveBackendFactory;
 import org.hostctl.server.sieve.SieveBackends;
 import org.hostctl.server.sieve.SieveTools;
 import org.hostctl.server.sieve.VacationScript;
+import org.hostctl.server.sieve.policy.PolicedBackend;
+import org.hostctl.server.sieve.policy.ScriptPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import org.hostctl.server.maillog.Correlators;
@@ -131,11 +134,14 @@ public final class Hostd implements AutoCloseable {
         }
         SieveTools tools = SieveTools.of(sc.sievec(), sc.sieveTest(), Duration.ofSeconds(sc.toolTimeoutSeconds()));
         MailHomes homes = new MailHomes(mailRepo, mailboxes.mailRoot());
+        // every backend checks the policy before it validates or stores a script, as does the autoresponder
+        ScriptPolicy scriptPolicy = new ScriptPolicy(policy, mailRepo);
         SieveBackends backends = new SieveBackends(sc, SieveBackendFactory.of(
-                new DirectoryBackend(HostdConfig.Sieve.EMBEDDED, homes, tools),
-                c -> plugins.manageSieve().apply(resolved(c, dataDir))));
-        this.sieve = new SieveService(mailboxes, mailRepo, backends, tools, policy);
-        this.autoreplies = new AutoreplyService(mailRepo, mailboxes, new VacationScript(homes, tools), clock);
+                new PolicedBackend(new DirectoryBackend(HostdConfig.Sieve.EMBEDDED, homes, tools), scriptPolicy),
+                c -> new PolicedBackend(plugins.manageSieve().apply(resolved(c, dataDir)), scriptPolicy)));
+        this.sieve = new SieveService(mailboxes, backends, tools, policy, new MaildirFolders(homes));
+        this.autoreplies = new AutoreplyService(mailRepo, mailboxes, new VacationScript(homes, tools, scriptPolicy),
+                clock);
         if (config.maillog().retentionDays() < 1) {
             throw new IllegalArgumentException("maillog.retentionDays must be at least 1");
         }

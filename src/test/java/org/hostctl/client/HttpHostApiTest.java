@@ -317,7 +317,8 @@ class HttpHostApiTest {
 
         @Test
         void test_posts_the_request_leaving_out_what_is_not_given() throws Exception {
-            reply(200, "{\"actions\":[\"store message in folder: Archive\"],\"implicitKeep\":false}");
+            reply(200, "{\"actions\":[\"store message in folder: Archive\"],\"implicitKeep\":false,"
+                    + "\"warnings\":[\"line 2: warning: fileinto folder 'Archive' does not exist\"]}");
 
             SieveTestResult t = api.testSieve(ADDRESS, new SieveTestRequest(null, "filters",
                     "From: a@example.net\r\n\r\nhi\r\n", null));
@@ -329,6 +330,7 @@ class HttpHostApiTest {
                     "{\"scriptName\":\"filters\",\"message\":\"From: a@example.net\\r\\n\\r\\nhi\\r\\n\"}");
             assertThat(t.actions()).containsExactly("store message in folder: Archive");
             assertThat(t.implicitKeep()).isFalse();
+            assertThat(t.warnings()).containsExactly("line 2: warning: fileinto folder 'Archive' does not exist");
         }
 
         @Test

@@ -3,6 +3,7 @@ package org.hostctl.server.service;
 import java.time.Clock;
 import org.hostctl.api.Autoreply;
 import org.hostctl.server.sieve.VacationScript;
+import org.hostctl.server.sieve.policy.SievePolicyException;
 import org.hostctl.server.store.AutoreplyRow;
 import org.hostctl.server.store.MailRepository;
 import org.hostctl.server.store.MailboxRow;
@@ -56,9 +57,16 @@ public final class AutoreplyService {
             throw ServiceException.invalid("the end date " + req.endDate() + " is before the start date "
                     + req.startDate());
         }
+        String script;
+        try {
+            script = vacation.prepare(m.email(), subject, body, req.startDate(), req.endDate(), interval);
+        } catch (SievePolicyException e) {
+            throw new ServiceException(ServiceException.Kind.POLICY, e.code(), "the autoresponder's "
+                    + e.getMessage().replaceFirst("^line \\d+: ", ""));
+        }
         mail.setAutoreply(new AutoreplyRow(m.email(), subject, body, req.startDate(), req.endDate(), interval,
                 clock.instant()));
-        vacation.write(m.email(), subject, body, req.startDate(), req.endDate(), interval);
+        vacation.write(m.email(), script);
         return show(p, m.email());
     }
 

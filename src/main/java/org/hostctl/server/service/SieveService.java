@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.hostctl.api.Addresses;
@@ -21,10 +20,11 @@ import org.hostctl.server.sieve.SieveBackend;
 import org.hostctl.server.sieve.SieveBackends;
 import org.hostctl.server.sieve.SieveCompileException;
 import org.hostctl.server.sieve.SieveException;
-import org.hostctl.server.sieve.SieveScan;
+import org.hostctl.server.sieve.MaildirFolders;
 import org.hostctl.server.sieve.SieveTools;
-import org.hostctl.server.store.DomainRow;
-import org.hostctl.server.store.MailRepository;
+import org.hostctl.server.sieve.policy.FolderNames;
+import org.hostctl.server.sieve.policy.ScriptPolicy;
+import org.hostctl.server.sieve.policy.SievePolicyException;
 import org.hostctl.server.store.MailboxRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,18 +41,23 @@ public final class SieveService {
     private static final String CONTENT = "/content";
 
     private final MailboxService mailboxes;
-    private final MailRepository mail;
     private final SieveBackends backends;
     private final SieveTools tools;
     private final HostdConfig.SievePolicy policy;
+    private final MaildirFolders folders;
 
-    public SieveService(MailboxService mailboxes, MailRepository mail, SieveBackends backends, SieveTools tools,
-            HostdConfig.SievePolicy policy) {
+    /**
+     * @param backends the backends, each checking the provider's {@link ScriptPolicy} before it validates or
+     *     stores a script
+     * @param folders the mailboxes' folders, for warnings about {@code fileinto} into a missing one
+     */
+    public SieveService(MailboxService mailboxes, SieveBackends backends, SieveTools tools,
+            HostdConfig.SievePolicy policy, MaildirFolders folders) {
         this.mailboxes = mailboxes;
-        this.mail = mail;
         this.backends = backends;
         this.tools = tools;
         this.policy = policy;
+        this.folders = folders;
     }
 
     /** The mailbox's scripts without their text. */
@@ -77,7 +82,9 @@ public final class SieveService {
         MailboxRow m = mailboxes.live(p, address);
         String content = checkContent(p, req.content());
         SieveBackend b = backend(m);
-        return new SieveCheckResult(true, call(() -> b.check(m.email(), content)));
+        List<String> warnings = new ArrayList<>(call(() -> b.check(m.email(), content)));
+        warnings.addAll(folderWarnings(m, content));
+        return new SieveCheckResult(true, List.copyOf(warnings));
     }
 
     /**
@@ -98,6 +105,7 @@ public final class SieveService {
         }
         Set<String> warnings = new LinkedHashSet<>(call(() -> b.check(m.email(), content)));
         warnings.addAll(call(() -> b.put(m.email(), n, content)));
+        warnings.addAll(folderWarnings(m, content));
         if (req.activate()) {
             call(() -> {
                 b.activate(m.email(), n);
@@ -215,7 +223,7 @@ public final class SieveService {
         }
         String envelopeFrom = from;
         SieveTools.TestOutcome r = call(() -> tools.test(content, message, m.email(), envelopeFrom));
-        return new SieveTestResult(r.actions(), r.implicitKeep());
+        return new SieveTestResult(r.actions(), r.implicitKeep(), folderWarnings(m, content));
     }
 
     // ---- policy
@@ -269,99 +277,33 @@ public final class SieveService {
         return content;
     }
 
-    /** Size, then what the scanner finds: redirect and notify targets, the vacation period and sender. */
+    /**
+     * Size. The provider's policy on what a script may do ({@link ScriptPolicy}) is checked by the backend itself
+     * before it validates or stores anything, so every way a script enters hostd passes it.
+     */
     private String checkContent(Principal p, String content) {
-        checkSize(content);
-        Set<String> own = new LinkedHashSet<>();
-        mail.domains(p.account()).stream().map(DomainRow::name).forEach(own::add);
-        for (SieveScan.Command c : SieveScan.commands(content, List.of("redirect", "vacation", "notify"))) {
-            switch (c.name()) {
-                case "redirect" -> {
-                    for (String target : c.lastStrings()) {
-                        requireAllowedTarget(own, target, c.line(), "redirect");
-                    }
-                }
-                case "notify" -> {
-                    for (String method : c.lastStrings()) {
-                        for (String target : SieveScan.mailtoTargets(method)) {
-                            requireAllowedTarget(own, target, c.line(), "notify");
-                        }
-                    }
-                }
-                case "vacation" -> checkVacation(own, c);
-                default -> { }
+        return checkSize(content);
+    }
+
+    /**
+     * Warnings for literal {@code fileinto} folders without {@code :create} that the mailbox does not have: delivery
+     * would then fail and keep the mail in INBOX. Nothing is said when hostd cannot see the mailbox's maildir.
+     */
+    private List<String> folderWarnings(MailboxRow m, String content) {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (FolderNames.Target t : FolderNames.literalTargets(content)) {
+            if (t.create() || !seen.add(t.folder())) {
+                continue;
             }
-        }
-        return content;
-    }
-
-    private void checkVacation(Set<String> own, SieveScan.Command c) {
-        Long days = c.number(":days");
-        if (days != null && days < policy.vacationMinDays()) {
-            throw policy("vacation-period", c.line(), "vacation :days " + days + " is below the minimum of "
-                    + policy.vacationMinDays() + " day(s)");
-        }
-        Long seconds = c.number(":seconds");
-        if (seconds != null && seconds < policy.vacationMinDays() * 86400L) {
-            throw policy("vacation-period", c.line(), "vacation :seconds " + seconds + " is below the minimum of "
-                    + policy.vacationMinDays() + " day(s)");
-        }
-        String from = c.string(":from");
-        if (from != null) {
-            String addr = from.contains("<") && from.endsWith(">")
-                    ? from.substring(from.lastIndexOf('<') + 1, from.length() - 1) : from;
-            if (addr.contains("${") || !ownDomain(own, addr)) {
-                throw policy("vacation-from", c.line(), "vacation :from " + printable(from)
-                        + " is not an address of your domains");
+            if (folders.has(m.email(), t.folder()).orElse(true)) {
+                continue;
             }
+            out.add("line " + t.line() + ": warning: fileinto folder " + printable(t.folder()) + " does not exist in "
+                    + m.email() + "; the mail would stay in INBOX. Create the folder, or write fileinto :create"
+                    + " (with require \"mailbox\")");
         }
-    }
-
-    private void requireAllowedTarget(Set<String> own, String target, int line, String command) {
-        if (target.contains("${")) {
-            throw policy("redirect-not-allowed", line, command + " target " + printable(target)
-                    + " is built from variables and cannot be checked; write the address out");
-        }
-        String plain = target.strip();
-        if (plain.endsWith(">") && plain.lastIndexOf('<') >= 0) {
-            plain = plain.substring(plain.lastIndexOf('<') + 1, plain.length() - 1);
-        }
-        Addresses.Address a;
-        try {
-            a = Addresses.any(plain);
-        } catch (IllegalArgumentException e) {
-            // fail closed: what hostd cannot read as one address it does not let through
-            throw policy("redirect-not-allowed", line, command + " target " + printable(target)
-                    + " is not a plain address hostd can check");
-        }
-        String address = a.toString();
-        if (own.contains(a.domain())) {
-            return;
-        }
-        for (String allowed : policy.redirectAllow()) {
-            String al = allowed.strip().toLowerCase(Locale.ROOT);
-            if (al.contains("@") ? al.equals(address) : al.equals(a.domain())) {
-                return;
-            }
-        }
-        LOG.info("refused {} to {}: not an own domain nor in sieve.policy.redirectAllow", command, address);
-        throw policy("redirect-not-allowed", line, command + " to " + address + " is not allowed: only addresses"
-                + " in your own domains" + (policy.redirectAllow().isEmpty() ? "" : " or those the provider allows")
-                + " may receive forwarded mail");
-    }
-
-    private static boolean ownDomain(Set<String> own, String address) {
-        try {
-            return own.contains(Addresses.any(address).domain());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static ServiceException policy(String code, int line, String message) {
-        String detail = "line " + line + ": " + message;
-        return new ServiceException(ServiceException.Kind.POLICY, code, detail, null,
-                List.of(new Problem.FieldError(detail, CONTENT)));
+        return out;
     }
 
     private static String printable(String s) {
@@ -375,6 +317,11 @@ public final class SieveService {
 
     // ---- backend calls
 
+    private static <T> T policyRefusal(SievePolicyException e) {
+        throw new ServiceException(ServiceException.Kind.POLICY, e.code(), e.getMessage(), null,
+                List.of(new Problem.FieldError(e.getMessage(), CONTENT)));
+    }
+
     private SieveBackend backend(MailboxRow m) {
         return backends.forDomain(m.domain());
     }
@@ -387,6 +334,8 @@ public final class SieveService {
     private static <T> T call(Supplier<T> op) {
         try {
             return op.get();
+        } catch (SievePolicyException e) {
+            return policyRefusal(e);
         } catch (SieveCompileException e) {
             List<Problem.FieldError> errors = new ArrayList<>();
             for (String err : e.errors()) {

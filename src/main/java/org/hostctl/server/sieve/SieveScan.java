@@ -12,10 +12,10 @@ import java.util.Locale;
  */
 public final class SieveScan {
     /** A token kind. */
-    enum Kind { IDENT, TAG, STRING, NUMBER, PUNCT }
+    public enum Kind { IDENT, TAG, STRING, NUMBER, PUNCT }
 
     /** A token; {@code text} is a string's value (escapes resolved, dot-stuffing removed) or the token itself. */
-    record Token(Kind kind, String text, long number, int line) {}
+    public record Token(Kind kind, String text, long number, int line) {}
 
     /** A command of interest with its arguments up to the terminating {@code ;} or block. */
     public record Command(String name, int line, List<Token> arguments) {
@@ -93,7 +93,8 @@ public final class SieveScan {
         return out;
     }
 
-    private static String decode(String s) {
+    /** Percent-decoding of a URI part (RFC 3986); {@code +} stays a plus; malformed input is returned as is. */
+    public static String decode(String s) {
         try {
             return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.hostctl.server.sieve.policy.ScriptPolicy;
 
 /**
  * The autoresponder of a mailbox as a Sieve {@code vacation} rule in {@code ~/.hostd-vacation.sieve}, which Dovecot
@@ -18,15 +19,22 @@ public final class VacationScript {
 
     private final MailHomes homes;
     private final SieveTools tools;
+    private final ScriptPolicy policy;
 
-    public VacationScript(MailHomes homes, SieveTools tools) {
+    public VacationScript(MailHomes homes, SieveTools tools, ScriptPolicy policy) {
         this.homes = homes;
         this.tools = tools;
+        this.policy = policy;
     }
 
-    /** Writes the rule into the mailbox home, after sievec (when installed) compiled it. */
-    public void write(String user, String subject, String body, LocalDate start, LocalDate end, int days) {
+    /**
+     * The rule for a mailbox, checked against the provider's Sieve policy (a refusal is a
+     * {@link org.hostctl.server.sieve.policy.SievePolicyException}) and compiled with sievec when installed;
+     * nothing is written yet.
+     */
+    public String prepare(String user, String subject, String body, LocalDate start, LocalDate end, int days) {
         String script = generate(user, subject, body, start, end, days);
+        policy.admit(user, script);
         if (tools.canCompile()) {
             try {
                 tools.compile(script);
@@ -34,6 +42,11 @@ public final class VacationScript {
                 throw new IllegalStateException("generated vacation script does not compile: " + e.errors(), e);
             }
         }
+        return script;
+    }
+
+    /** Writes a rule {@link #prepare} returned into the mailbox home. */
+    public void write(String user, String script) {
         MailHomes.writeAtomically(homes.home(user), FILE, script.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -236,12 +236,12 @@ class SieveApiTest {
                 json(new SieveTestRequest(ZIP_RULE, null, ZIP_MESSAGE, "sender@example.net")));
         assertThat(zip.status()).as(zip.toString()).isEqualTo(200);
         assertThat(zip.json().toString()).isEqualTo("{\"actions\":[\"store message in folder: Archive + create"
-                + " mailbox if it does not exist\"],\"implicitKeep\":false}");
+                + " mailbox if it does not exist\"],\"implicitKeep\":false,\"warnings\":[]}");
 
         assertThat(put(ann, "zip", ZIP_RULE, false).status()).isEqualTo(200);
         Reply plain = api.send("POST", ann + "/sieve-test", alice,
                 json(new SieveTestRequest(null, "zip", PLAIN_MESSAGE, null)));
-        assertThat(plain.json().toString()).isEqualTo("{\"actions\":[],\"implicitKeep\":true}");
+        assertThat(plain.json().toString()).isEqualTo("{\"actions\":[],\"implicitKeep\":true,\"warnings\":[]}");
 
         Reply broken = api.send("POST", ann + "/sieve-test", alice,
                 json(new SieveTestRequest("fileinto \"x\";\n", null, PLAIN_MESSAGE, null)));

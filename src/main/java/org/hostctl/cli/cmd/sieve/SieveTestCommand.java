@@ -63,6 +63,7 @@ public final class SieveTestCommand extends BaseCommand {
         String eml = new String(ScriptInput.read(context, message, "--message"), StandardCharsets.UTF_8);
         SieveTestResult r = api().testSieve(address, new SieveTestRequest(content, script, eml, from));
         List<String> actions = r.actions() == null ? List.of() : r.actions();
+        SieveOutput.warnings(out(), r.warnings());
         switch (out().format()) {
             case table -> {
                 out().list(actions, SieveColumns.actions());
