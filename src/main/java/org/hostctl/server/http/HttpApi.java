@@ -5,6 +5,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -21,6 +23,7 @@ import org.hostctl.server.service.StatusService;
 import org.hostctl.server.sieve.SieveUnavailableException;
 import org.hostctl.server.service.TokenService;
 import org.hostctl.server.store.StoreException;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +65,8 @@ public final class HttpApi {
             config.jetty.host = host;
             config.jetty.port = port;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemHandler()));
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new FilterHolder(new MethodOverrideFilter()), "/*", EnumSet.of(DispatcherType.REQUEST)));
             config.requestLogger.http((ctx, ms) -> LOG.info("{} {} {} {}ms", ctx.method(), ctx.path(),
                     ctx.status().getCode(), Math.round(ms)));
             for (Route r : routes) {
@@ -110,10 +115,19 @@ public final class HttpApi {
     }
 
     private Handler guarded(Route route) {
-        if (route.access() == Route.Access.PUBLIC) {
-            return route.handler();
-        }
         return ctx -> {
+            // Javalin routes by Context.method(), which a header may override (MethodOverrideFilter refuses it);
+            // a handler runs only for the method on the request line.
+            String sent = ctx.req().getMethod();
+            if (!sent.equals(route.method()) && !(sent.equals("HEAD") && route.method().equals("GET"))) {
+                ProblemMapper.write(ctx, 400, "method-override", "Bad request", route.method() + " " + route.path()
+                        + " was asked for by a " + sent + " request; send the method itself", null);
+                return;
+            }
+            if (route.access() == Route.Access.PUBLIC) {
+                route.handler().handle(ctx);
+                return;
+            }
             Principal p = authenticate(ctx);
             if (route.access() == Route.Access.WRITE && p.readOnly()) {
                 throw new ServiceException(ServiceException.Kind.FORBIDDEN, "read-only-token",
