@@ -1,5 +1,6 @@
 package org.hostctl.api;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -11,6 +12,7 @@ import java.util.List;
  * @param webspace absolute path of the webspace root on the hosting server
  * @param docroots the account's document roots
  * @param phpDefault the account's default PHP version
+ * @param tokenExpiresAt when the token stops working, null if it never expires
  */
 public record Me(String account, String tokenId, boolean readOnly, String webspace, List<Docroot> docroots,
-        String phpDefault) {}
+        String phpDefault, Instant tokenExpiresAt) {}

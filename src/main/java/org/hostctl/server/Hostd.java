@@ -96,7 +96,7 @@ public final class Hostd implements AutoCloseable {
         AccountRepository accountRepo = new AccountRepository(db);
         this.accounts = new AccountService(accountRepo, catalog, clock);
         this.tokens = new TokenService(new TokenRepository(db), accountRepo, new TokenSecrets(new SecureRandom()),
-                clock);
+                config.auth().defaultExpiry(), clock);
         this.php = new PhpService(accounts, catalog, config.verifyTimeout());
         HostdConfig.Mail m = config.mail();
         MailRepository mailRepo = new MailRepository(db);

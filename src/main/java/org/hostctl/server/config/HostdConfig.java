@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import org.hostctl.server.auth.TokenExpiry;
 
 /**
  * hostd's configuration, read from {@code hostd.yaml} in the data directory.
@@ -17,10 +18,11 @@ import java.util.List;
  * @param sieve where mailboxes' Sieve scripts live and what they may do
  * @param maillog send logs: which Postfix logs to read, how long to keep what they say
  * @param status health probes of the services customers use
+ * @param auth API tokens
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail,
-        Sieve sieve, MailLog maillog, Status status) {
+        Sieve sieve, MailLog maillog, Status status, Auth auth) {
 
     /** Default listen address. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:8640";
@@ -33,10 +35,36 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
         sieve = sieve == null ? new Sieve(null, null, null, null, null, null) : sieve;
         maillog = maillog == null ? new MailLog(null, null) : maillog;
         status = status == null ? new Status(null, null, null, null, null, null) : status;
+        auth = auth == null ? new Auth(null) : auth;
     }
 
     public Duration verifyTimeout() {
         return Duration.ofSeconds(verifyTimeoutSeconds);
+    }
+
+    /**
+     * API token settings.
+     *
+     * @param tokenExpiry lifetime of a token {@code hostd token add} issues without {@code --expires}: days or
+     *     hours ({@code 365d}, {@code 12h}) or {@code never}; {@value #DEFAULT_TOKEN_EXPIRY} by default
+     */
+    public record Auth(String tokenExpiry) {
+        /** A year: scripts do not need a new token often, and a forgotten or leaked one does not work forever. */
+        public static final String DEFAULT_TOKEN_EXPIRY = "365d";
+
+        public Auth {
+            tokenExpiry = tokenExpiry == null || tokenExpiry.isBlank() ? DEFAULT_TOKEN_EXPIRY : tokenExpiry.strip();
+            try {
+                TokenExpiry.parse(tokenExpiry, false);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("auth.tokenExpiry: " + e.getMessage(), e);
+            }
+        }
+
+        /** The expiry of a token issued without its own. */
+        public TokenExpiry defaultExpiry() {
+            return TokenExpiry.parse(tokenExpiry, false);
+        }
     }
 
     /**

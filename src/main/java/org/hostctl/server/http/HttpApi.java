@@ -154,7 +154,7 @@ public final class HttpApi {
         Optional<Principal> p = tokens.authenticate(parts[1]);
         if (p.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            throw new ServiceException(ServiceException.Kind.UNAUTHENTICATED, "the token is not valid (revoked,"
+            throw new ServiceException(ServiceException.Kind.UNAUTHENTICATED, "the token is not valid (expired, revoked,"
                     + " mistyped or for another server)");
         }
         return p.get();

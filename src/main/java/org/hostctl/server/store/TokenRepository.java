@@ -17,7 +17,7 @@ public final class TokenRepository {
     /** {@link #touch} writes at most this often per token, so authenticated reads rarely write. */
     public static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
-    private static final String COLUMNS = "id, account, read_only, description, created_at, last_used_at";
+    private static final String COLUMNS = "id, account, read_only, description, created_at, last_used_at, expires_at";
 
     private final Logger log = LoggerFactory.getLogger(TokenRepository.class);
     private final Database db;
@@ -26,24 +26,33 @@ public final class TokenRepository {
         this.db = db;
     }
 
+    /** Like {@link #create(String, String, String, boolean, String, Instant, Instant)}, never expiring. */
+    public TokenRow create(
+            String id, String account, String sha256Hex, boolean readOnly, String description, Instant createdAt) {
+        return create(id, account, sha256Hex, readOnly, description, createdAt, null);
+    }
+
     /**
      * @param sha256Hex lower-case hex SHA-256 of the secret
+     * @param expiresAt when the token stops working (kept to the second), null for never
      * @throws NotFoundException  if there is no such account
      * @throws DuplicateException if the id or the secret is already in use
      */
-    public TokenRow create(
-            String id, String account, String sha256Hex, boolean readOnly, String description, Instant createdAt) {
+    public TokenRow create(String id, String account, String sha256Hex, boolean readOnly, String description,
+            Instant createdAt, Instant expiresAt) {
         Instant created = Timestamps.truncate(createdAt);
+        Instant expires = expiresAt == null ? null : Timestamps.truncate(expiresAt);
         db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO api_token (id, account, secret_sha256, read_only, description, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_token"
+                    + " (id, account, secret_sha256, read_only, description, created_at, expires_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, id);
                 ps.setString(2, account);
                 ps.setString(3, sha256Hex);
                 ps.setInt(4, readOnly ? 1 : 0);
                 ps.setString(5, description);
                 ps.setString(6, Timestamps.format(created));
+                ps.setString(7, expires == null ? null : Timestamps.format(expires));
                 return ps.executeUpdate();
             } catch (SQLException e) {
                 if (SqlErrors.isDuplicate(e)) {
@@ -58,7 +67,7 @@ public final class TokenRepository {
                 throw e;
             }
         });
-        return new TokenRow(id, account, readOnly, description, created, null);
+        return new TokenRow(id, account, readOnly, description, created, null, expires);
     }
 
     public Optional<TokenRow> find(String id) {
@@ -132,7 +141,8 @@ public final class TokenRepository {
                                 rs.getInt("read_only") != 0,
                                 rs.getString("description"),
                                 Timestamps.parse(rs.getString("created_at")),
-                                Timestamps.parse(rs.getString("last_used_at"))));
+                                Timestamps.parse(rs.getString("last_used_at")),
+                                Timestamps.parse(rs.getString("expires_at"))));
                     }
                 }
                 return rows;

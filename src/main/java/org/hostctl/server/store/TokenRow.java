@@ -12,12 +12,18 @@ import java.util.Objects;
  * @param description free text from the user, or {@code null}
  * @param createdAt   creation time, second precision
  * @param lastUsedAt  last successful use (updated at most once a minute), or {@code null} if never used
+ * @param expiresAt   when the token stops working, second precision, or {@code null} if it never expires
  */
-public record TokenRow(
-        String id, String account, boolean readOnly, String description, Instant createdAt, Instant lastUsedAt) {
+public record TokenRow(String id, String account, boolean readOnly, String description, Instant createdAt,
+        Instant lastUsedAt, Instant expiresAt) {
     public TokenRow {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** Whether the token no longer works at {@code now}: it expires at {@link #expiresAt} exactly. */
+    public boolean expired(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
     }
 }

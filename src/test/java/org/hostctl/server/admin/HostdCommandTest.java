@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.hostctl.api.Json;
 import org.hostctl.support.HostctlRun;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +87,55 @@ class HostdCommandTest {
 
         HostctlRun revoke = hostd("token", "revoke", tokens.get(0).get("id").asText());
         assertThat(revoke.exitCode()).isZero();
+        assertThat(hostd("token", "list", "alice").out()).isEmpty();
+    }
+
+    @Test
+    void token_add_sets_an_expiry_that_token_list_shows_and_the_default_comes_from_hostd_yaml() throws IOException {
+        assertThat(hostd("account", "add", "alice", "--webspace", web.toString()).exitCode()).isZero();
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+        HostctlRun days = hostd("token", "add", "alice", "--expires", "90d", "-o", "json");
+        HostctlRun date = hostd("token", "add", "alice", "--expires", "2099-03-01", "--description", "dated");
+        HostctlRun never = hostd("token", "add", "alice", "--expires", "never");
+        HostctlRun byDefault = hostd("token", "add", "alice");
+
+        assertThat(days.exitCode()).as(days.toString()).isZero();
+        Instant in90 = Instant.parse(Json.mapper().readTree(days.out()).get("expiresAt").asText());
+        assertThat(in90).isBetween(before.plus(Duration.ofDays(90)), Instant.now().plus(Duration.ofDays(90)));
+        assertThat(date.err()).contains("valid until 2099-03-01T00:00:00Z; it is shown only now");
+        assertThat(never.err()).contains("never expiring");
+        assertThat(byDefault.err()).as("365 days unless hostd.yaml says otherwise").contains("valid until "
+                + before.plus(Duration.ofDays(365)).toString().substring(0, 10));
+
+        JsonNode listed = Json.mapper().readTree(hostd("token", "list", "alice", "-o", "json").out());
+        assertThat(listed).hasSize(4);
+        assertThat(listed.findValuesAsText("expiresAt")).hasSize(3).contains(in90.toString(), "2099-03-01T00:00:00Z");
+        assertThat(listed.findValuesAsText("expired")).containsOnly("false");
+        HostctlRun table = hostd("token", "list", "alice");
+        assertThat(table.out().lines().findFirst().orElseThrow()).contains("CREATED").contains("EXPIRES");
+        assertThat(table.out()).contains("2099-03-01T00:00:00Z").contains("never");
+
+        Files.writeString(data.resolve("hostd.yaml"), "auth:\n  tokenExpiry: 12h\n");
+        HostctlRun configured = hostd("token", "add", "alice", "-o", "json");
+        Instant in12h = Instant.parse(Json.mapper().readTree(configured.out()).get("expiresAt").asText());
+        assertThat(in12h).isBetween(before.plus(Duration.ofHours(12)), Instant.now().plus(Duration.ofHours(12)));
+    }
+
+    @Test
+    void a_bad_expiry_is_a_usage_error_and_a_past_one_is_refused_and_nothing_is_issued() {
+        assertThat(hostd("account", "add", "alice", "--webspace", web.toString()).exitCode()).isZero();
+
+        HostctlRun garbage = hostd("token", "add", "alice", "--expires", "soon");
+        assertThat(garbage.exitCode()).isEqualTo(2);
+        assertThat(garbage.out()).isEmpty();
+        assertThat(garbage.err()).startsWith("Invalid value for option '--expires': 'soon' is not an expiry; use a"
+                + " number of days or hours (90d, 12h)");
+        HostctlRun past = hostd("token", "add", "alice", "--expires", "2020-01-01");
+        assertThat(past.exitCode()).isEqualTo(5);
+        assertThat(past.out()).isEmpty();
+        assertThat(past.err()).isEqualTo("hostd: the expiry 2020-01-01T00:00:00Z is not in the future\n");
+
         assertThat(hostd("token", "list", "alice").out()).isEmpty();
     }
 

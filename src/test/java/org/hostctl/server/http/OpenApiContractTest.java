@@ -655,8 +655,12 @@ class OpenApiContractTest {
     void the_validation_rejects_what_the_document_does_not_allow() {
         JsonSchema me = schemas.getSchema(SchemaLocation.of(DOC_IRI + "#/components/schemas/Me"), config);
         JsonNode valid = Json.mapper().valueToTree(new org.hostctl.api.Me("alice", "tok_abcdefgh", false, "/srv/a",
-                List.of(new Docroot("public_html", "https://a.example/")), "8.2"));
+                List.of(new Docroot("public_html", "https://a.example/")), "8.2",
+                java.time.Instant.parse("2027-11-28T12:00:00Z")));
         assertThat(me.validate(valid)).isEmpty();
+        ObjectNode neverExpires = valid.deepCopy();
+        neverExpires.remove("tokenExpiresAt");
+        assertThat(me.validate(neverExpires)).isEmpty();
 
         ObjectNode extra = valid.deepCopy();
         extra.put("token", "hct_x");
@@ -666,7 +670,9 @@ class OpenApiContractTest {
         wrongType.put("readOnly", "no");
         ObjectNode nestedExtra = valid.deepCopy();
         ((ObjectNode) nestedExtra.get("docroots").get(0)).put("owner", "root");
-        for (JsonNode bad : List.of(extra, missing, wrongType, nestedExtra)) {
+        ObjectNode badExpiry = valid.deepCopy();
+        badExpiry.put("tokenExpiresAt", "in a year");
+        for (JsonNode bad : List.of(extra, missing, wrongType, nestedExtra, badExpiry)) {
             assertThat(me.validate(bad)).as(bad.toString()).isNotEmpty();
         }
         JsonSchema version = schemas.getSchema(SchemaLocation.of(DOC_IRI + "#/components/schemas/PhpVersion"), config);

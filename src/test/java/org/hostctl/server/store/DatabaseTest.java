@@ -187,7 +187,7 @@ class DatabaseTest {
         void a_fresh_database_is_migrated_to_the_newest_schema() {
             Database db = open(newDatabaseUrl());
 
-            assertThat(appliedVersions(db)).containsExactly("1", "2", "3", "4", "5");
+            assertThat(appliedVersions(db)).containsExactly("1", "2", "3", "4", "5", "6");
             assertThat(rows(db, "maillog_message")).isZero();
             assertThat(rows(db, "account")).isZero();
             assertThat(rows(db, "docroot")).isZero();
@@ -205,7 +205,7 @@ class DatabaseTest {
 
             Database second = open(url);
 
-            assertThat(appliedVersions(second)).containsExactly("1", "2", "3", "4", "5");
+            assertThat(appliedVersions(second)).containsExactly("1", "2", "3", "4", "5", "6");
             assertThat(new AccountRepository(second).find("alice")).isPresent();
         }
 

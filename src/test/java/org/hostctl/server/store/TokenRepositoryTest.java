@@ -58,8 +58,23 @@ class TokenRepositoryTest {
             TokenRow found = tokens.findBySecretHash(secrets.sha256Hex(token.secret())).orElseThrow();
 
             assertThat(found).isEqualTo(created);
-            assertThat(found).isEqualTo(new TokenRow(token.id(), "alice", true, "deploy bot", NOW, null));
+            assertThat(found).isEqualTo(new TokenRow(token.id(), "alice", true, "deploy bot", NOW, null, null));
             assertThat(tokens.find(token.id())).contains(created);
+        }
+
+        @Test
+        void a_token_keeps_its_expiry_to_the_second_and_a_token_without_one_never_expires() {
+            TokenRow expiring = tokens.create("tok_expiring", "alice", hash('e'), false, null, NOW,
+                    NOW.plusSeconds(90 * 86400).plusNanos(299_510_484));
+            TokenRow forever = tokens.create("tok_forever1", "alice", hash('f'), false, null, NOW);
+
+            assertThat(tokens.find("tok_expiring").orElseThrow().expiresAt())
+                    .isEqualTo(expiring.expiresAt()).isEqualTo(Instant.parse("2027-02-26T19:00:00Z"));
+            assertThat(tokens.findBySecretHash(hash('f')).orElseThrow()).isEqualTo(forever);
+            assertThat(forever.expiresAt()).isNull();
+            assertThat(expiring.expired(Instant.parse("2027-02-26T18:59:59Z"))).isFalse();
+            assertThat(expiring.expired(Instant.parse("2027-02-26T19:00:00Z"))).isTrue();
+            assertThat(forever.expired(Instant.MAX)).isFalse();
         }
 
         @Test

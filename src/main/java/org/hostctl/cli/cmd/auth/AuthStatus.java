@@ -1,5 +1,7 @@
 package org.hostctl.cli.cmd.auth;
 
+import java.time.Instant;
+
 /**
  * What {@code hostctl auth status} reports.
  *
@@ -11,6 +13,7 @@ package org.hostctl.cli.cmd.auth;
  * @param tokenId id of the token
  * @param readOnly whether the token may only read
  * @param webspace the account's webspace root on the server
+ * @param tokenExpiresAt when the token stops working, null if it never expires
  */
 public record AuthStatus(String profile, String apiUrl, String apiUrlSource, String tokenSource, String account,
-        String tokenId, boolean readOnly, String webspace) {}
+        String tokenId, boolean readOnly, String webspace, Instant tokenExpiresAt) {}
