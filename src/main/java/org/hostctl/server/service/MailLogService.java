@@ -281,7 +281,7 @@ public final class MailLogService {
             return new String[2];
         }
         try {
-            return raw.contains("@") ? new String[] {Addresses.any(raw).toString(), null}
+            return raw.contains("@") ? new String[] {Addresses.logged(raw).toString(), null}
                     : new String[] {null, Addresses.domain(raw)};
         } catch (IllegalArgumentException e) {
             throw ServiceException.invalid(name + ": " + e.getMessage() + " (give an address or a domain)");
