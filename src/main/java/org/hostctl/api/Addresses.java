@@ -72,14 +72,132 @@ public final class Addresses {
         return a;
     }
 
-    /** Any deliverable address, e.g. a forwarding destination. */
+    /**
+     * Any deliverable address with a dot-string local part, e.g. a forwarding destination. Quoted local parts
+     * ({@code "odd, user"@example.net}) are refused with a message saying so: hostd does not forward to them.
+     */
     public static Address any(String raw) {
+        if (raw != null && raw.strip().startsWith("\"")) {
+            throw new IllegalArgumentException("'" + printable(raw) + "' has a quoted local part; forwarding to such"
+                    + " an address is not supported");
+        }
         Address a = split(raw);
         if (!ANY_LOCAL.matcher(a.local()).matches() || a.local().startsWith(".") || a.local().endsWith(".")
                 || a.local().contains("..")) {
             throw new IllegalArgumentException("'" + printable(raw) + "' is not a valid address");
         }
         return a;
+    }
+
+    /**
+     * An address as Postfix logs it, for comparing with a send log: the local part is an RFC 5321 dot-string or
+     * quoted string ({@code "odd, user"@example.net}, with backslash escapes), taken to its plain form and
+     * written back the way Postfix writes addresses in its logs: bare when it is a dot-string, else in double
+     * quotes with {@code "} and {@code \} escaped by a backslash. So {@code "bob"@example.net} is
+     * {@code bob@example.net}, and {@code "odd\,\ user"@x.test} is {@code "odd, user"@x.test}. Lower case, the
+     * domain canonical.
+     */
+    public static Address logged(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw new IllegalArgumentException("no address given");
+        }
+        String s = raw.strip();
+        String plain;
+        int at;
+        if (s.startsWith("\"")) {
+            StringBuilder b = new StringBuilder();
+            int i = 1;
+            boolean closed = false;
+            for (; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '\\' && i + 1 < s.length() && s.charAt(i + 1) >= 0x20 && s.charAt(i + 1) != 0x7f) {
+                    b.append(s.charAt(++i));
+                } else if (c == '"') {
+                    closed = true;
+                    break;
+                } else if (c < 0x20 || c == 0x7f || c == '\\') {
+                    break;
+                } else {
+                    b.append(c);
+                }
+            }
+            at = i + 1;
+            if (!closed || at >= s.length() || s.charAt(at) != '@' || b.length() == 0 || b.length() > 64) {
+                throw new IllegalArgumentException("'" + printable(raw) + "' is not an address (local@domain, the"
+                        + " local part a dot-string or a quoted string like \"odd, user\")");
+            }
+            plain = b.toString();
+        } else {
+            at = s.lastIndexOf('@');
+            if (at <= 0 || at != s.indexOf('@') || !ANY_LOCAL.matcher(s.substring(0, at).toLowerCase(Locale.ROOT))
+                    .matches() || !dotString(s.substring(0, at))) {
+                throw new IllegalArgumentException("'" + printable(raw) + "' is not an address (local@domain, the"
+                        + " local part a dot-string or a quoted string like \"odd, user\")");
+            }
+            plain = s.substring(0, at);
+        }
+        if (at == s.length() - 1) {
+            throw new IllegalArgumentException("'" + printable(raw) + "' is not an address (local@domain)");
+        }
+        return new Address(postfixLocal(plain).toLowerCase(Locale.ROOT), domain(s.substring(at + 1)));
+    }
+
+    /**
+     * An address as it appears in a send log, in the form {@link #logged} gives a filter: lower case, the domain
+     * canonical when it is a valid one; null for an empty address. Never throws.
+     */
+    public static String comparable(String loggedAddress) {
+        if (loggedAddress == null) {
+            return null;
+        }
+        String s = loggedAddress.strip();
+        if (s.startsWith("<") && s.endsWith(">") && s.length() >= 2) {
+            s = s.substring(1, s.length() - 1);
+        }
+        if (s.isEmpty()) {
+            return null;
+        }
+        int at = s.lastIndexOf('@');
+        if (at < 0) {
+            return s.toLowerCase(Locale.ROOT);
+        }
+        String d = s.substring(at + 1);
+        try {
+            d = domain(d);
+        } catch (IllegalArgumentException e) {
+            d = d.strip().toLowerCase(Locale.ROOT);
+        }
+        return s.substring(0, at).toLowerCase(Locale.ROOT) + "@" + d;
+    }
+
+    /** A plain local part as Postfix writes it in logs (its quote_822_local). */
+    private static String postfixLocal(String plain) {
+        if (dotString(plain)) {
+            return plain;
+        }
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < plain.length(); i++) {
+            char c = plain.charAt(i);
+            if (c == '"' || c == '\\' || c == '\r') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.append('"').toString();
+    }
+
+    /** Atoms separated by single dots, as Postfix decides whether a local part needs quotes. */
+    private static boolean dotString(String local) {
+        if (local.isEmpty() || local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+            return false;
+        }
+        for (int i = 0; i < local.length(); i++) {
+            char c = local.charAt(i);
+            if (c == ' ' || c < 0x20 || c == 0x7f || "()<>@,;:\\\"[]".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Address split(String raw) {

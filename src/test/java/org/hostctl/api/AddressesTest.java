@@ -46,4 +46,31 @@ class AddressesTest {
         assertThat(Addresses.any("Bob+news@Example.org").toString()).isEqualTo("bob+news@example.org");
         assertThatThrownBy(() -> Addresses.any("bob@@example.org")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void forwarding_destinations_with_a_quoted_local_part_are_refused_saying_so() {
+        assertThatThrownBy(() -> Addresses.any("\"odd, user\"@remote.test")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("quoted local part").hasMessageContaining("not supported");
+    }
+
+    @Test
+    void a_send_log_address_takes_the_form_postfix_logs() {
+        assertThat(Addresses.logged("\"odd, user\"@Remote.Test.").toString()).isEqualTo("\"odd, user\"@remote.test");
+        assertThat(Addresses.logged("\"odd\\,\\ user\"@remote.test").toString()).isEqualTo("\"odd, user\"@remote.test");
+        assertThat(Addresses.logged("\"Bob\"@example.net").toString()).isEqualTo("bob@example.net");
+        assertThat(Addresses.logged("\"a.b\"@example.net").toString()).isEqualTo("a.b@example.net");
+        assertThat(Addresses.logged("\"a..b\"@example.net").toString()).isEqualTo("\"a..b\"@example.net");
+        assertThat(Addresses.logged("\"a\\\"b\"@example.net").toString()).isEqualTo("\"a\\\"b\"@example.net");
+        assertThat(Addresses.logged("\"a\\\\b\"@example.net").toString()).isEqualTo("\"a\\\\b\"@example.net");
+        assertThat(Addresses.logged("\"x@y\"@example.net").toString()).isEqualTo("\"x@y\"@example.net");
+        assertThat(Addresses.logged("Bob+news@Example.org").toString()).isEqualTo("bob+news@example.org");
+        assertThat(Addresses.comparable("<\"Odd, User\"@REMOTE.test>")).isEqualTo("\"odd, user\"@remote.test");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"odd, user@remote.test", "\"odd\"x@remote.test", "\"\"@remote.test", "\"a\nb\"@remote.test",
+        "\"ab\\\"@remote.test", "odd, user@remote.test", "a..b@remote.test", "\"ok\"@", "bob@@example.org"})
+    void malformed_send_log_addresses_are_refused(String raw) {
+        assertThatThrownBy(() -> Addresses.logged(raw)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -175,6 +175,11 @@ class MailAgainstHostdTest {
         assertThat(loop.exitCode()).isEqualTo(5);
         assertThat(loop.err()).contains("loop").contains("info@example.com -> sales@example.com -> info@example.com");
 
+        HostctlRun quoted = alice.run("alias", "add", "info@example.com", "\"odd, user\"@elsewhere.example");
+        assertThat(quoted.exitCode()).as(quoted.toString()).isEqualTo(5);
+        assertThat(quoted.err()).isEqualTo("hostctl: '\"odd, user\"@elsewhere.example' has a quoted local part;"
+                + " forwarding to such an address is not supported\n");
+
         HostctlRun foreign = alice.run("alias", "add", "x@bob.example", "erin@example.com");
         assertThat(foreign.exitCode()).isEqualTo(3);
         assertThat(foreign.err()).isEqualTo("hostctl: no domain bob.example\n");

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SendLogOnPostfixTest {
     static final String ANN = "ann@alice.example";
     static final String BO = "bo@bob.example";
+    static final String ODD = "\"odd, user\"@gone.example";
+    static final String NO_BODY = "\"no body\"@bob.example";
     static final String GONE_TEXT = "domain gone.example has been decommissioned (test)";
     static final long INGEST_TIMEOUT_MS = 20_000;
 
@@ -57,7 +59,9 @@ class SendLogOnPostfixTest {
     String deferred;
     String bounced;
     String mixed;
+    String quoted;
     Reply reject;
+    Reply quotedReject;
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
@@ -115,8 +119,10 @@ class SendLogOnPostfixTest {
             smtp.ehlo("client.alice.example");
             assertThat(smtp.mailFrom(ANN).code()).isEqualTo(250);
             reject = smtp.rcptTo("nobody@bob.example");
+            quotedReject = smtp.rcptTo(NO_BODY);
         }
         assertThat(reject.code()).as(postfix.logTail()).isEqualTo(550);
+        assertThat(quotedReject.code()).as(postfix.logTail()).isEqualTo(550);
 
         sendmailSent = id("local");
         sendmail(sendmailSent, List.of(ANN));
@@ -126,6 +132,8 @@ class SendLogOnPostfixTest {
         sendmail(bounced, List.of("x@gone.example"));
         mixed = id("mixed");
         sendmail(mixed, List.of(BO, "y@gone.example"));
+        quoted = id("quoted");
+        sendmail(quoted, List.of(ODD));
     }
 
     // ---------------------------------------------------------------- tests
@@ -134,6 +142,7 @@ class SendLogOnPostfixTest {
     void alice_sees_each_of_her_messages_with_every_recipients_outcome() throws Exception {
         JsonNode log = awaitLog(alice, items -> status(items, smtpSent) != null && status(items, sendmailSent) != null
                 && status(items, deferred) != null && status(items, bounced) != null && status(items, mixed) != null
+                && "bounced".equals(status(items, quoted))
                 && "sent".equals(recipientStatus(items, mixed, BO))
                 && "bounced".equals(recipientStatus(items, mixed, "y@gone.example")));
 
@@ -142,7 +151,8 @@ class SendLogOnPostfixTest {
         assertThat(recipients(log, deferred)).containsExactly("x@down.example=deferred");
         assertThat(recipients(log, bounced)).containsExactly("x@gone.example=bounced");
         assertThat(recipients(log, mixed)).containsExactly(BO + "=sent", "y@gone.example=bounced");
-        for (String id : List.of(smtpSent, sendmailSent, deferred, bounced, mixed)) {
+        assertThat(recipients(log, quoted)).as("Postfix logs the quoted local part").containsExactly(ODD + "=bounced");
+        for (String id : List.of(smtpSent, sendmailSent, deferred, bounced, mixed, quoted)) {
             JsonNode m = entry(log, id);
             assertThat(m.path("direction").asText()).as(id).isEqualTo("out");
             assertThat(m.path("from").asText()).as(id).isEqualTo(ANN);
@@ -157,7 +167,7 @@ class SendLogOnPostfixTest {
         // the reject's claimed sender attributes nothing to alice
         assertThat(log.findValuesAsText("kind")).as(log.toString()).doesNotContain("reject");
         assertThat(messageIds(log)).as(log.toString())
-                .containsExactlyInAnyOrder(smtpSent, sendmailSent, deferred, bounced, mixed);
+                .containsExactlyInAnyOrder(smtpSent, sendmailSent, deferred, bounced, mixed, quoted);
     }
 
     @Test
@@ -199,7 +209,7 @@ class SendLogOnPostfixTest {
     @Test
     void bob_sees_only_his_own_recipients_and_the_reject_at_his_domain() throws Exception {
         JsonNode log = awaitLog(bob, items -> "sent".equals(status(items, smtpSent))
-                && "sent".equals(recipientStatus(items, mixed, BO)) && items.findValuesAsText("kind").contains("reject"));
+                && "sent".equals(recipientStatus(items, mixed, BO)) && rejects(items).size() == 2);
 
         assertThat(messageIds(log)).as(log.toString()).containsExactlyInAnyOrder(smtpSent, mixed);
         assertThat(recipients(log, smtpSent)).containsExactly(BO + "=sent");
@@ -209,14 +219,10 @@ class SendLogOnPostfixTest {
         assertThat(entry(log, mixed).path("status").asText()).isEqualTo("sent");
         assertThat(entry(log, mixed).has("nrcpt")).isFalse();
 
-        List<JsonNode> rejects = new ArrayList<>();
-        log.forEach(m -> {
-            if ("reject".equals(m.path("kind").asText())) {
-                rejects.add(m);
-            }
-        });
-        assertThat(rejects).hasSize(1);
-        JsonNode r = rejects.get(0);
+        List<JsonNode> rejects = rejects(log);
+        assertThat(rejects).hasSize(2);
+        JsonNode r = rejects.stream().filter(j -> j.path("recipients").get(0).path("address").asText()
+                .equals("nobody@bob.example")).findFirst().orElseThrow();
         assertThat(r.path("status").asText()).isEqualTo("rejected");
         assertThat(r.path("direction").asText()).isEqualTo("in");
         assertThat(r.path("from").asText()).isEqualTo(ANN);
@@ -263,7 +269,58 @@ class SendLogOnPostfixTest {
         assertThat(bobMixed.exitCode()).as(bobMixed.toString()).isZero();
     }
 
+    @Test
+    void a_quoted_local_part_is_found_as_postfix_logs_it() throws Exception {
+        awaitLog(alice, items -> "bounced".equals(status(items, quoted)));
+        awaitLog(bob, items -> rejects(items).size() == 2);
+
+        for (String to : List.of(ODD, "\"Odd, User\"@GONE.example", "\"odd\\,\\ user\"@gone.example")) {
+            HostctlRun run = alice.run("mail", "log", "--to", to, "-o", "json");
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(messageIds(Json.mapper().readTree(run.out()))).as(to).containsExactly(quoted);
+        }
+        HostctlRun wait = alice.run("mail", "log", "--to", ODD, "--wait", "20s");
+        assertThat(wait.exitCode()).as(wait.toString()).isEqualTo(5);
+
+        HostctlRun refused = bob.run("mail", "log", "--to", NO_BODY, "-o", "json");
+        assertThat(refused.exitCode()).as(refused.toString()).isZero();
+        JsonNode r = Json.mapper().readTree(refused.out());
+        assertThat(r).hasSize(1);
+        assertThat(r.get(0).path("kind").asText()).isEqualTo("reject");
+        assertThat(r.get(0).path("recipients").get(0).path("address").asText()).isEqualTo(NO_BODY);
+        HostctlRun notAlices = alice.run("mail", "log", "--to", NO_BODY);
+        assertThat(notAlices.exitCode()).as(notAlices.toString()).isEqualTo(3);
+    }
+
+    @Test
+    void wait_with_to_judges_only_the_recipients_it_matches() throws Exception {
+        awaitLog(alice, items -> "sent".equals(recipientStatus(items, mixed, BO))
+                && "bounced".equals(recipientStatus(items, mixed, "y@gone.example")));
+
+        HostctlRun delivered = alice.run("mail", "log", "--message-id", mixed, "--to", BO, "--wait", "20s", "-o",
+                "json");
+        HostctlRun byDomain = alice.run("mail", "log", "--message-id", mixed, "--to", "bob.example", "--wait", "20s");
+        HostctlRun gone = alice.run("mail", "log", "--message-id", mixed, "--to", "y@gone.example", "--wait", "20s");
+
+        assertThat(delivered.exitCode()).as(delivered.toString()).isZero();
+        JsonNode entry = Json.mapper().readTree(delivered.out());
+        assertThat(entry.path("status").asText()).isEqualTo("sent");
+        assertThat(entry.path("recipients").findValuesAsText("address")).containsExactly(BO);
+        assertThat(byDomain.exitCode()).as(byDomain.toString()).isZero();
+        assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(5);
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static List<JsonNode> rejects(JsonNode items) {
+        List<JsonNode> rejects = new ArrayList<>();
+        items.forEach(m -> {
+            if ("reject".equals(m.path("kind").asText())) {
+                rejects.add(m);
+            }
+        });
+        return rejects;
+    }
 
     private static void createMailbox(Hostctl h, String address) {
         HostctlRun r = h.runWithStdin("Tr0ub4dor&3-horse-staple\n", "mailbox", "create", address, "--password-stdin");

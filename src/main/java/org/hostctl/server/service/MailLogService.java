@@ -121,21 +121,16 @@ public final class MailLogService {
         String queueId = QUEUE_ID.matcher(raw).matches() ? raw : null;
         String publicId = PUBLIC_ID.matcher(raw).matches() ? raw : null;
         List<String> messageIds = raw.contains("@") || raw.startsWith("<") ? messageIds(raw) : null;
-        for (Position pos : log.lookup(publicId, queueId, messageIds)) {
-            if (pos.kind().equals(MailLogRepository.REJECT)) {
-                Optional<StoredReject> r = log.reject(pos.key());
-                if (r.isPresent() && visible(p.account(), r.get())) {
-                    return view(p.account(), Direction.ANY, r.get());
-                }
-                continue;
+        // one query finds the entry and decides whether this account may see it: another account's entry and a
+        // missing one take the same path (security checklist item 25)
+        Optional<Position> pos = log.find(p.account(), publicId, queueId, messageIds);
+        if (pos.isPresent() && pos.get().kind().equals(MailLogRepository.REJECT)) {
+            Optional<StoredReject> r = log.reject(pos.get().key());
+            if (r.isPresent() && visible(p.account(), r.get())) {
+                return view(p.account(), Direction.ANY, r.get());
             }
-            Optional<StoredMessage> m = log.message(pos.key());
-            if (m.isPresent() && m.get().parentKey() != null) {
-                Optional<StoredMessage> parent = log.message(m.get().parentKey());
-                if (parent.isPresent() && visible(p.account(), parent.get())) {
-                    m = parent;
-                }
-            }
+        } else if (pos.isPresent()) {
+            Optional<StoredMessage> m = log.message(pos.get().key());
             if (m.isPresent() && visible(p.account(), m.get())) {
                 return view(p.account(), Direction.ANY, m.get(), true);
             }
@@ -286,7 +281,7 @@ public final class MailLogService {
             return new String[2];
         }
         try {
-            return raw.contains("@") ? new String[] {Addresses.any(raw).toString(), null}
+            return raw.contains("@") ? new String[] {Addresses.logged(raw).toString(), null}
                     : new String[] {null, Addresses.domain(raw)};
         } catch (IllegalArgumentException e) {
             throw ServiceException.invalid(name + ": " + e.getMessage() + " (give an address or a domain)");

@@ -673,37 +673,54 @@ public final class MailLogRepository implements MailLogSink {
     }
 
     /**
-     * Keys of messages or rejects a caller's identifier could mean, newest first: a public id, a queue ID or
-     * a Message-ID. Whether the account may see them is the caller's check.
+     * The entry an account's identifier means: a public id, else a queue ID, else a Message-ID, the newest first
+     * among several, as one query that also decides visibility. A message is visible to its sending account and
+     * to the accounts of its recipients; a notification is answered with its parent when the account may see the
+     * parent. Entries the account may not see are not found, in the same statement as missing ones.
      */
-    public List<Position> lookup(String id, String queueId, List<String> messageIds) {
+    public Optional<Position> find(String account, String id, String queueId, List<String> messageIds) {
+        String visibleM = "(m.account = ? OR EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = m.msg_key"
+                + " AND r.account = ?))";
+        String visibleP = "(p.account = ? OR EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = p.msg_key"
+                + " AND r.account = ?))";
+        String message = "SELECT ? AS rank, 'message' AS kind, CASE WHEN p.msg_key IS NOT NULL AND " + visibleP
+                + " THEN p.msg_key ELSE m.msg_key END AS k, CASE WHEN p.msg_key IS NOT NULL AND " + visibleP
+                + " THEN p.received_at ELSE m.received_at END AS at FROM maillog_message m"
+                + " LEFT JOIN maillog_message p ON p.msg_key = m.parent_key WHERE (" + visibleM
+                + " OR (p.msg_key IS NOT NULL AND " + visibleP + ")) AND ";
+        List<String> parts = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        List<Object> visibility = List.of(account, account, account, account, account, account, account, account);
+        parts.add(message + "m.id = ?");
+        args.add(1);
+        args.addAll(visibility);
+        args.add(id == null ? "" : id);
+        parts.add("SELECT 2 AS rank, 'reject' AS kind, j.rej_key AS k, j.at AS at FROM maillog_reject j"
+                + " WHERE (j.out_account = ? OR j.in_account = ?) AND j.id = ?");
+        args.addAll(List.of(account, account, id == null ? "" : id));
+        if (queueId != null) {
+            parts.add(message + "m.msg_key IN (SELECT q.msg_key FROM maillog_queue_id q WHERE q.queue_id = ?)");
+            args.add(3);
+            args.addAll(visibility);
+            args.add(queueId);
+        }
+        if (messageIds != null && !messageIds.isEmpty()) {
+            parts.add(message + "m.message_id IN (" + placeholders(messageIds.size()) + ")");
+            args.add(4);
+            args.addAll(visibility);
+            args.addAll(messageIds);
+        }
+        String sql = "SELECT u.kind, u.k, u.at FROM (" + String.join(" UNION ALL ", parts) + ") u"
+                + " ORDER BY u.rank, u.at DESC, u.k DESC LIMIT 1";
         return db.withConnection(c -> {
-            List<Position> out = new ArrayList<>();
-            collect(c, out, MESSAGE, "SELECT msg_key, received_at FROM maillog_message WHERE id = ?", id);
-            collect(c, out, REJECT, "SELECT rej_key, at FROM maillog_reject WHERE id = ?", id);
-            if (queueId != null) {
-                collect(c, out, MESSAGE, "SELECT m.msg_key, m.received_at FROM maillog_queue_id q"
-                        + " JOIN maillog_message m ON m.msg_key = q.msg_key WHERE q.queue_id = ?"
-                        + " ORDER BY m.received_at DESC", queueId);
-            }
-            if (messageIds != null && !messageIds.isEmpty()) {
-                collect(c, out, MESSAGE, "SELECT msg_key, received_at FROM maillog_message WHERE message_id IN ("
-                        + placeholders(messageIds.size()) + ") ORDER BY received_at DESC", messageIds.toArray());
-            }
-            return out;
-        });
-    }
-
-    private static void collect(Connection c, List<Position> out, String kind, String sql, Object... args)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && out.size() < 100) {
-                    out.add(new Position(Timestamps.parse(rs.getString(2)), kind, rs.getString(1)));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, args.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Position(Timestamps.parse(rs.getString(3)), rs.getString(1),
+                            rs.getString(2))) : Optional.<Position>empty();
                 }
             }
-        }
+        });
     }
 
     /**

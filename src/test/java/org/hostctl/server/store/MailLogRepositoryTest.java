@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hostctl.api.MailLogBucket;
 import org.hostctl.api.MailLogPage;
 import org.hostctl.api.MailLogStats;
@@ -62,6 +63,7 @@ class MailLogRepositoryTest {
     abstract static class Cases extends RepositoryTestSupport {
         MailLogRepository log;
         MailLogService service;
+        AtomicInteger borrows;
 
         @BeforeEach
         void accountsDomainsAndMailboxes() {
@@ -159,6 +161,58 @@ class MailLogRepositoryTest {
             assertThat(list(CAROL, null, null).items()).isEmpty();
             assertThatThrownBy(() -> service.show(CAROL, "SHARED0001")).isInstanceOf(ServiceException.class)
                     .extracting(e -> ((ServiceException) e).kind()).isEqualTo(ServiceException.Kind.NOT_FOUND);
+        }
+
+        @Test
+        void another_accounts_entry_is_not_found_on_the_same_path_as_a_missing_one() {
+            MessageRecord sent = message("ALICE00001", T0, "ann@alice.example", "ann@alice.example",
+                    "x@remote.example:bounced");
+            log.message(sent);
+            log.message(bounceOf(sent, "ALICEBNC01"));
+            log.reject(reject("mx1/rej/alice", T0, "x@remote.example", "nobody@alice.example", null));
+            String messageId = service.show(ALICE, "ALICE00001").id();
+            String rejectId = service.list(ALICE, new MailLogService.Filter(null, null, null, null, "rejected", null, null,
+                    null, null, null)).items().get(0).id();
+            AtomicInteger borrowed = borrowCounter();
+
+            // the identifiers alice's entries answer to, and ones of nothing, as bob asks for them
+            for (String[] pair : List.of(new String[] {"ALICE00001", "NOSUCH0001"},
+                    new String[] {"ALICEBNC01", "NOSUCH0002"}, new String[] {"<ALICE00001@mx1.example>",
+                        "<nosuch@mx1.example>"}, new String[] {messageId, "0123456789abcdef"},
+                    new String[] {rejectId, "fedcba9876543210"})) {
+                borrowed.set(0);
+                assertThatThrownBy(() -> service.show(BOB, pair[0])).as(pair[0])
+                        .isInstanceOf(ServiceException.class)
+                        .extracting(e -> ((ServiceException) e).kind()).isEqualTo(ServiceException.Kind.NOT_FOUND);
+                int foreign = borrowed.getAndSet(0);
+                assertThatThrownBy(() -> service.show(BOB, pair[1])).as(pair[1])
+                        .isInstanceOf(ServiceException.class)
+                        .extracting(e -> ((ServiceException) e).kind()).isEqualTo(ServiceException.Kind.NOT_FOUND);
+                int missing = borrowed.get();
+
+                assertThat(foreign).as("database round trips for another account's " + pair[0] + " and for the"
+                        + " missing " + pair[1]).isEqualTo(missing).isEqualTo(1);
+            }
+            // alice herself still finds the message by its notification's queue ID
+            assertThat(service.show(ALICE, "ALICEBNC01").queueIds()).containsExactly("ALICE00001");
+            assertThat(log.find("bob", null, "ALICE00001", null)).isEmpty();
+            assertThat(log.find("alice", null, "ALICE00001", null)).isPresent();
+        }
+
+        /** Counts connections taken from the pool from now on (the metrics tracker can be set once per pool). */
+        AtomicInteger borrowCounter() {
+            if (borrows == null) {
+                borrows = new AtomicInteger();
+                AtomicInteger counter = borrows;
+                ((com.zaxxer.hikari.HikariDataSource) db.dataSource()).setMetricsTrackerFactory(
+                        (pool, stats) -> new com.zaxxer.hikari.metrics.IMetricsTracker() {
+                            @Override
+                            public void recordConnectionAcquiredNanos(long nanos) {
+                                counter.incrementAndGet();
+                            }
+                        });
+            }
+            return borrows;
         }
 
         @Test

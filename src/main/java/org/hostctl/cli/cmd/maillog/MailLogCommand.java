@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.hostctl.api.Addresses;
 import org.hostctl.api.Json;
 import org.hostctl.api.MailLogPage;
 import org.hostctl.api.MailMessage;
+import org.hostctl.api.MailRecipient;
 import org.hostctl.cli.CliContext;
 import org.hostctl.cli.ExitCodes;
 import org.hostctl.cli.HostctlException;
@@ -30,7 +32,9 @@ import picocli.CommandLine.Option;
         footer = {"",
             "STATUS is sent, deferred (still queued), bounced, expired (given up) or rejected (refused at "
                     + "submission). Exit 3 when nothing matches. With --wait: 0 when the newest matching message was "
-                    + "delivered, 5 when it bounced, expired or was rejected, 6 when the time ran out.",
+                    + "delivered, 5 when it bounced, expired or was rejected, 6 when the time ran out. With --to, "
+                    + "the wait is about the recipients --to matches only (the address, also before alias "
+                    + "expansion, or every recipient at the domain), and the entry shows those recipients.",
             "",
             "Examples:",
             "  hostctl mail log --since 2h",
@@ -38,6 +42,8 @@ import picocli.CommandLine.Option;
             "  hostctl mail log --direction in --since 2026-11-28",
             "  hostctl mail log --message-id '<a1b2@example.com>' --wait 5m \\",
             "      && echo delivered",
+            "  hostctl mail log --to info@shop.example --since 5m --wait 1m",
+            "  hostctl mail log --to '\"odd, user\"@remote.example'",
             "  hostctl mail log --follow",
             "  hostctl mail log -o json --jq '.[] | select(.status == \"bounced\") | .id'"})
 public final class MailLogCommand extends BaseCommand {
@@ -46,11 +52,12 @@ public final class MailLogCommand extends BaseCommand {
     /** How often {@code --follow} asks again. */
     static final Duration FOLLOW_POLL = Duration.ofSeconds(2);
 
-    @Option(names = "--from", paramLabel = "ADDR", description = "Sender address or domain.")
+    @Option(names = "--from", paramLabel = "ADDR", description = "Sender address or domain; a quoted local part"
+            + " as with --to.")
     String from;
 
     @Option(names = "--to", paramLabel = "ADDR", description = "Recipient address (also before alias expansion)"
-            + " or domain.")
+            + " or domain. A quoted local part (\"odd, user\"@example.net) matches as Postfix logs it.")
     String to;
 
     @Option(names = "--since", paramLabel = "WHEN", description = "From this time on: 2h, 7d, 2026-11-28,"
@@ -81,7 +88,8 @@ public final class MailLogCommand extends BaseCommand {
     boolean follow;
 
     @Option(names = "--wait", paramLabel = "DURATION", description = "Wait until the newest matching message is"
-            + " delivered or failed, at most DURATION (30s, 5m, 1h).")
+            + " delivered or failed, at most DURATION (30s, 5m, 1h); with --to, until the recipients it matches"
+            + " are.")
     String wait;
 
     public MailLogCommand(CliContext context) {
@@ -137,7 +145,7 @@ public final class MailLogCommand extends BaseCommand {
         while (true) {
             List<MailMessage> items = api().mailLog(newest).items();
             if (!items.isEmpty()) {
-                last = items.get(0);
+                last = matching(items.get(0));
                 if (MailMessage.isFinal(last.status())) {
                     out().one(last, MailLogColumns.entries());
                     return "sent".equals(last.status()) ? ExitCodes.OK : ExitCodes.REJECTED;
@@ -154,6 +162,48 @@ public final class MailLogCommand extends BaseCommand {
             }
             Thread.sleep(Math.min(WAIT_POLL.toMillis(), Math.max(1, left / 1_000_000)));
         }
+    }
+
+    /**
+     * With --to, {@code m} narrowed to the recipients the filter matches (by address or original address, or by
+     * domain), its status theirs; else {@code m} itself. The server found {@code m} through such a recipient.
+     */
+    MailMessage matching(MailMessage m) {
+        if (to == null || to.isBlank() || m.recipients() == null) {
+            return m;
+        }
+        String address;
+        String domain;
+        try {
+            address = to.contains("@") ? Addresses.logged(to).toString() : null;
+            domain = address == null ? Addresses.domain(to) : null;
+        } catch (IllegalArgumentException e) {
+            return m;
+        }
+        List<MailRecipient> matched = m.recipients().stream().filter(r -> {
+            String a = Addresses.comparable(r.address());
+            if (address != null) {
+                return address.equals(a) || address.equals(Addresses.comparable(r.origTo()));
+            }
+            return a != null && a.endsWith("@" + domain);
+        }).toList();
+        if (matched.isEmpty() || matched.size() == m.recipients().size()) {
+            return m;
+        }
+        return new MailMessage(m.kind(), m.id(), m.direction(), status(matched), m.receivedAt(), m.queueIds(),
+                m.messageId(), m.from(), m.saslUser(), m.client(), m.sizeBytes(), m.nrcpt(), m.removedAt(), matched,
+                m.notifications());
+    }
+
+    /** The summary state of recipients, as the server gives a message's: still queued, then failed, then sent. */
+    private static String status(List<MailRecipient> recipients) {
+        List<String> states = recipients.stream().map(MailRecipient::status).toList();
+        for (String s : List.of("deferred", "pending", "bounced", "expired", "rejected", "sent")) {
+            if (states.contains(s)) {
+                return s;
+            }
+        }
+        return "pending";
     }
 
     /** Prints the newest entries oldest first, then new ones as they come; stops when interrupted. */
