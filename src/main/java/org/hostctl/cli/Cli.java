@@ -17,6 +17,7 @@ import org.hostctl.cli.cmd.maillog.MailCommand;
 import org.hostctl.cli.cmd.php.PhpCommand;
 import org.hostctl.cli.cmd.sieve.SieveCommand;
 import org.hostctl.cli.cmd.status.StatusCommand;
+import org.hostctl.cli.shell.ShellCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -43,6 +44,7 @@ public final class Cli {
         COMMANDS.put("mail", MailCommand.class);
         COMMANDS.put("status", StatusCommand.class);
         COMMANDS.put("api", ApiCommand.class);
+        COMMANDS.put("shell", ShellCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);
     }
 

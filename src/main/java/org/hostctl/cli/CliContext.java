@@ -31,6 +31,7 @@ public final class CliContext {
     private final Function<String, String> linePrompt;
     private final ApiFactory apiFactory;
     private ConfigStore configStore;
+    private boolean inShell;
     private Clock clock = Clock.systemDefaultZone();
     private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
 
@@ -112,6 +113,25 @@ public final class CliContext {
         this.clock = clock;
         this.sleeper = sleeper;
         return this;
+    }
+
+    /**
+     * The context of the commands that {@code hostctl shell} runs: like this one, with the given stdin, terminal,
+     * prompts and API factory, and {@link #inShell()} true.
+     */
+    public CliContext forShell(InputStream stdin, boolean interactive, Function<String, char[]> secretPrompt,
+            Function<String, String> linePrompt, ApiFactory apiFactory) {
+        CliContext c = new CliContext(env, cwd, stdin, interactive, secretPrompt, linePrompt, apiFactory);
+        c.clock = clock;
+        c.sleeper = sleeper;
+        c.configStore = configStore;
+        c.inShell = true;
+        return c;
+    }
+
+    /** Whether commands run inside {@code hostctl shell}. */
+    public boolean inShell() {
+        return inShell;
     }
 
     public ConfigStore configStore() {
