@@ -17,10 +17,12 @@ import org.hostctl.cli.cmd.maillog.MailCommand;
 import org.hostctl.cli.cmd.php.PhpCommand;
 import org.hostctl.cli.cmd.sieve.SieveCommand;
 import org.hostctl.cli.cmd.status.StatusCommand;
+import org.hostctl.cli.output.TerminalWriter;
 import org.hostctl.cli.shell.ShellCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * Builds the configured command line, for {@link Main} and for tests.
@@ -79,13 +81,31 @@ public final class Cli {
             }
         }
         CliExceptionHandler handler = new CliExceptionHandler();
-        cmd.setOut(out);
-        cmd.setErr(err);
+        // every character that reaches the terminal passes the escaping writer; only help may colour itself
+        TerminalWriter safeOut = TerminalWriter.of(out);
+        cmd.setOut(safeOut);
+        cmd.setErr(TerminalWriter.of(err));
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+        cmd.setExecutionStrategy(parsed -> helpRequested(parsed) ? safeOut.trusted(() -> run.execute(parsed))
+                : run.execute(parsed));
         cmd.setExecutionExceptionHandler(handler);
         cmd.setParameterExceptionHandler(handler);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setUsageHelpAutoWidth(true);
         return cmd;
+    }
+
+    /** Whether the command line asks for hostctl's own help or version text, and nothing else runs. */
+    private static boolean helpRequested(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+                return true;
+            }
+            if (p.subcommand() == null) {
+                return p.commandSpec().userObject() instanceof CommandLine.HelpCommand;
+            }
+        }
+        return false;
     }
 
     /**

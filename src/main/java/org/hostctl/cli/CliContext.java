@@ -64,7 +64,17 @@ public final class CliContext {
                     Console c = System.console();
                     return c == null ? null : c.readLine("%s", prompt);
                 },
-                (url, token, trace) -> new HttpHostApi(url, token, "hostctl/" + Version.get(), trace));
+                (url, token, trace) -> new HttpHostApi(url, token, "hostctl/" + Version.get(), trace,
+                        maxResponseBytes(System.getenv())));
+    }
+
+    /** The response limit {@code HOSTCTL_MAX_RESPONSE} sets, 64 MiB by default; a usage error when unreadable. */
+    public static long maxResponseBytes(Map<String, String> env) {
+        try {
+            return HttpHostApi.maxResponseBytes(env.get("HOSTCTL_MAX_RESPONSE"));
+        } catch (IllegalArgumentException e) {
+            throw HostctlException.usage(e.getMessage());
+        }
     }
 
     public Map<String, String> env() {

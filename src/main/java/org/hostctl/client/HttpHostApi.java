@@ -40,6 +40,7 @@ import org.hostctl.api.SieveRename;
 import org.hostctl.api.SieveScript;
 import org.hostctl.api.SieveTestRequest;
 import org.hostctl.api.SieveTestResult;
+import okhttp3.Call;
 import okhttp3.ConnectionSpec;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -48,13 +49,18 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
 
 /** {@link HostApi} over HTTP with OkHttp: the only code that speaks HTTP. */
 public final class HttpHostApi implements HostApi {
     private static final MediaType JSON = MediaType.get("application/json");
+    /** The most hostctl reads of one response unless {@code HOSTCTL_MAX_RESPONSE} says otherwise: 64 MiB. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
 
     private final HttpUrl base;
     private final OkHttpClient http;
+    private final long maxResponseBytes;
 
     /**
      * @param baseUrl API root, e.g. {@code http://127.0.0.1:8640}
@@ -63,6 +69,18 @@ public final class HttpHostApi implements HostApi {
      * @param trace where {@code --verbose} writes the HTTP trace, or null
      */
     public HttpHostApi(String baseUrl, String token, String userAgent, PrintWriter trace) {
+        this(baseUrl, token, userAgent, trace, DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    /**
+     * @param maxResponseBytes the most bytes read of one response body; a larger one fails with
+     *     {@link ResponseTooLargeException} without being read to its end
+     */
+    public HttpHostApi(String baseUrl, String token, String userAgent, PrintWriter trace, long maxResponseBytes) {
+        if (maxResponseBytes < 1) {
+            throw new IllegalArgumentException("the response limit must be positive");
+        }
+        this.maxResponseBytes = maxResponseBytes;
         HttpUrl parsed = HttpUrl.parse(baseUrl);
         if (parsed == null) {
             throw new IllegalArgumentException("not an http(s) URL: " + baseUrl);
@@ -351,8 +369,9 @@ public final class HttpHostApi implements HostApi {
     }
 
     private void sendNoContent(Request req) {
-        try (Response resp = execute(req)) {
-            byte[] body = resp.body().bytes();
+        Call call = http.newCall(req);
+        try (Response resp = call.execute()) {
+            byte[] body = body(call, resp);
             if (!resp.isSuccessful()) {
                 throw error(resp.code(), resp.header("Content-Type"), body);
             }
@@ -374,10 +393,10 @@ public final class HttpHostApi implements HostApi {
         RequestBody rb = body == null ? (requiresBody(m) ? RequestBody.create(new byte[0], JSON) : null)
                 : RequestBody.create(body, JSON);
         Request req = new Request.Builder().url(u).method(m, rb).build();
-        try (Response resp = execute(req)) {
-            ResponseBody b = resp.body();
+        Call call = http.newCall(req);
+        try (Response resp = call.execute()) {
             String ct = resp.header("Content-Type");
-            return new RawResponse(resp.code(), ct, b.bytes());
+            return new RawResponse(resp.code(), ct, body(call, resp));
         } catch (IOException e) {
             throw unavailable(e);
         }
@@ -415,8 +434,9 @@ public final class HttpHostApi implements HostApi {
     }
 
     private <T> T send(Request req, JavaType type) {
-        try (Response resp = execute(req)) {
-            byte[] body = resp.body().bytes();
+        Call call = http.newCall(req);
+        try (Response resp = call.execute()) {
+            byte[] body = body(call, resp);
             if (!resp.isSuccessful()) {
                 throw error(resp.code(), resp.header("Content-Type"), body);
             }
@@ -431,8 +451,74 @@ public final class HttpHostApi implements HostApi {
         }
     }
 
-    private Response execute(Request req) throws IOException {
-        return http.newCall(req).execute();
+    /**
+     * The body of {@code resp}, read as it streams in and never more than the limit: a larger body (by its
+     * Content-Length, or once the limit is passed) fails without being read further.
+     */
+    private byte[] body(Call call, Response resp) throws IOException {
+        ResponseBody b = resp.body();
+        if (b.contentLength() > maxResponseBytes) {
+            call.cancel(); // closes the connection instead of reading the rest to reuse it
+            throw tooLarge(resp);
+        }
+        BufferedSource source = b.source();
+        Buffer buffer = new Buffer();
+        while (buffer.size() <= maxResponseBytes) {
+            if (source.read(buffer, 64 * 1024) == -1) {
+                return buffer.readByteArray();
+            }
+        }
+        call.cancel();
+        throw tooLarge(resp);
+    }
+
+    private ResponseTooLargeException tooLarge(Response resp) {
+        return new ResponseTooLargeException("the answer to " + resp.request().method() + " "
+                + resp.request().url().encodedPath() + " is larger than " + describeSize(maxResponseBytes)
+                + ", the most hostctl reads (set HOSTCTL_MAX_RESPONSE to change it)");
+    }
+
+    /** {@code 64 MiB}, {@code 1500 KiB}, {@code 100 bytes}. */
+    static String describeSize(long bytes) {
+        if (bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + " GiB";
+        }
+        if (bytes % (1L << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
+        if (bytes % (1L << 10) == 0) {
+            return (bytes >> 10) + " KiB";
+        }
+        return bytes + " bytes";
+    }
+
+    /**
+     * The response limit {@code HOSTCTL_MAX_RESPONSE} gives: bytes, or a number with {@code K}, {@code M} or
+     * {@code G} (KiB, MiB, GiB); the default when null or blank.
+     *
+     * @throws IllegalArgumentException when it is something else
+     */
+    public static long maxResponseBytes(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return DEFAULT_MAX_RESPONSE_BYTES;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,15})\\s*([KMG]?)(i?B)?",
+                java.util.regex.Pattern.CASE_INSENSITIVE).matcher(setting.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new IllegalArgumentException("HOSTCTL_MAX_RESPONSE must be a size such as 64M or 1G, not '"
+                    + setting + "'");
+        }
+        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            default -> 0;
+        };
+        long n = Long.parseLong(m.group(1));
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException("HOSTCTL_MAX_RESPONSE is too large: " + setting);
+        }
+        return n << shift;
     }
 
     /** Maps an error response to an exception carrying its problem detail. */

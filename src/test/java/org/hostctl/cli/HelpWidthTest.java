@@ -56,6 +56,20 @@ class HelpWidthTest {
     }
 
     @Test
+    void no_help_text_sends_customers_to_a_readme_they_do_not_have() {
+        CommandLine root = Cli.build(new CliContext(Map.of(), Path.of("/"), System.in, false, p -> null, p -> null,
+                (u, t, w) -> null), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        List<String> readme = new ArrayList<>();
+        for (CommandSpec spec : GenerateDocs.commands(root.getCommandSpec())) {
+            String help = spec.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
+            if (help.toLowerCase(java.util.Locale.ROOT).contains("readme")) {
+                readme.add(spec.qualifiedName());
+            }
+        }
+        assertThat(readme).as("commands whose help mentions the README").isEmpty();
+    }
+
+    @Test
     void the_rule_catches_a_paragraph_hard_wrapped_over_elements_and_a_long_example() {
         assertThat(problems("x", "footer", List.of("", "One row per domain and service: imap (reading mail), lmtp",
                 "(delivery into mailboxes).", "", "Examples:",

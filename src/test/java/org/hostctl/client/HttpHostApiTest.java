@@ -355,4 +355,109 @@ class HttpHostApiTest {
             assertThat(server.getRequestCount()).isZero();
         }
     }
+
+    @Nested
+    class The_response_limit {
+        static final long LIMIT = 1L << 20;
+
+        /** A JSON array body of {@code size} bytes made while it is sent; counts what the server got written. */
+        final class Streamed implements mockwebserver3.MockResponseBody {
+            final long size;
+            final boolean announced;
+            final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+
+            Streamed(long size, boolean announced) {
+                this.size = size;
+                this.announced = announced;
+            }
+
+            @Override
+            public long getContentLength() {
+                return announced ? size : -1;
+            }
+
+            @Override
+            public void writeTo(okio.BufferedSink sink) throws IOException {
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, (byte) ' ');
+                sink.writeUtf8("[");
+                written.addAndGet(1);
+                long left = size - 2;
+                while (left > 0) {
+                    int n = (int) Math.min(chunk.length, left);
+                    sink.write(chunk, 0, n);
+                    sink.flush();
+                    written.addAndGet(n);
+                    left -= n;
+                }
+                sink.writeUtf8("]");
+                sink.flush();
+                written.addAndGet(1);
+            }
+        }
+
+        HttpHostApi limited() {
+            return new HttpHostApi(server.url("/").toString(), TOKEN, "hostctl/test", null, LIMIT);
+        }
+
+        @Test
+        void a_streamed_body_larger_than_the_limit_fails_after_reading_about_the_limit() {
+            Streamed body = new Streamed(1L << 30, false);
+            server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                    .body(body).build());
+
+            assertThatThrownBy(() -> limited().domains()).isInstanceOfSatisfying(ResponseTooLargeException.class,
+                    e -> assertThat(e.getMessage()).isEqualTo("the answer to GET /v1/domains is larger than 1 MiB, the"
+                            + " most hostctl reads (set HOSTCTL_MAX_RESPONSE to change it)"));
+            // the client stopped reading: the server could write little more than the limit and the socket buffers
+            assertThat(body.written.get()).as("bytes the server wrote").isLessThan(32L << 20);
+            assertThat(org.hostctl.cli.CliExceptionHandler.report(new ResponseTooLargeException("x"),
+                    new PrintWriter(new StringWriter()), false, "")).isEqualTo(6);
+        }
+
+        @Test
+        void an_announced_length_above_the_limit_fails_before_reading() {
+            Streamed body = new Streamed(1L << 30, true);
+            server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                    .body(body).build());
+
+            assertThatThrownBy(() -> limited().call("GET", "/v1/x", null))
+                    .isInstanceOf(ResponseTooLargeException.class).hasMessageContaining("larger than 1 MiB");
+            assertThat(body.written.get()).isLessThan(32L << 20);
+        }
+
+        @Test
+        void an_error_body_is_limited_too() {
+            server.enqueue(new MockResponse.Builder().code(500).addHeader("Content-Type", "application/problem+json")
+                    .body(new Streamed(1L << 30, false)).build());
+
+            assertThatThrownBy(() -> limited().removeAlias("a@example.com", List.of()))
+                    .isInstanceOf(ResponseTooLargeException.class);
+        }
+
+        @Test
+        void the_limit_counts_each_response_on_its_own_so_polling_is_never_cut_off() {
+            for (int i = 0; i < 3; i++) {
+                server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                        .body(new Streamed(LIMIT - 10, true)).build());
+            }
+            HttpHostApi api = limited();
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(api.domains()).isEmpty();
+            }
+        }
+
+        @Test
+        void hostctl_max_response_takes_bytes_or_k_m_g() {
+            assertThat(HttpHostApi.maxResponseBytes(null)).isEqualTo(64L << 20);
+            assertThat(HttpHostApi.maxResponseBytes("1000")).isEqualTo(1000);
+            assertThat(HttpHostApi.maxResponseBytes("256M")).isEqualTo(256L << 20);
+            assertThat(HttpHostApi.maxResponseBytes("2GiB")).isEqualTo(2L << 30);
+            assertThat(HttpHostApi.maxResponseBytes("16k")).isEqualTo(16L << 10);
+            assertThatThrownBy(() -> HttpHostApi.maxResponseBytes("lots")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("HOSTCTL_MAX_RESPONSE must be a size such as 64M or 1G, not 'lots'");
+            assertThatThrownBy(() -> HttpHostApi.maxResponseBytes("0")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }

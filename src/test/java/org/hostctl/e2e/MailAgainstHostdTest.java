@@ -193,6 +193,56 @@ class MailAgainstHostdTest {
     }
 
     @Test
+    void a_loop_through_another_accounts_aliases_names_none_of_its_addresses() {
+        assertThat(alice.run("alias", "add", "fw@example.com", "hidden-internal@example.com").exitCode()).isZero();
+        assertThat(alice.run("alias", "add", "hidden-internal@example.com", "bx@bob.example").exitCode()).isZero();
+
+        HostctlRun loop = bob.run("alias", "add", "bx@bob.example", "fw@example.com");
+
+        assertThat(loop.exitCode()).as(loop.toString()).isEqualTo(5);
+        assertThat(loop.err()).isEqualTo("hostctl: refused: mail would loop (bx@bob.example -> [outside your account]"
+                + " -> bx@bob.example; the loop passes through addresses outside your account)\n");
+        assertThat(bob.run("alias", "list").out()).doesNotContain("bx@bob.example");
+        assertThat(alice.run("alias", "remove", "fw@example.com", "--yes").exitCode()).isZero();
+        assertThat(alice.run("alias", "remove", "hidden-internal@example.com", "--yes").exitCode()).isZero();
+    }
+
+    @Test
+    void display_names_and_autoreplies_refuse_c1_bidi_and_separator_characters() throws IOException {
+        HostctlRun csi = alice.runWithStdin(PASSWORD + "\n", "mailbox", "create", "ivy@example.com",
+                "--password-stdin", "--name", "Ivy \u009b31m");
+        HostctlRun bidi = alice.runWithStdin(PASSWORD + "\n", "mailbox", "create", "ivy@example.com",
+                "--password-stdin", "--name", "Ivy\u202egnp.exe");
+        HostctlRun separator = alice.runWithStdin(PASSWORD + "\n", "mailbox", "create", "ivy@example.com",
+                "--password-stdin", "--name", "Ivy\u2028Admin");
+
+        assertThat(csi.exitCode()).as(csi.toString()).isEqualTo(5);
+        assertThat(csi.err()).isEqualTo("hostctl: the display name must not contain U+009B (CONTROL SEQUENCE "
+                + "INTRODUCER) at character 5\n");
+        assertThat(bidi.err()).isEqualTo("hostctl: the display name must not contain U+202E (RIGHT-TO-LEFT "
+                + "OVERRIDE) at character 4\n");
+        assertThat(separator.err()).isEqualTo("hostctl: the display name must not contain U+2028 (LINE SEPARATOR) "
+                + "at character 4\n");
+        assertThat(alice.run("mailbox", "show", "ivy@example.com").exitCode()).as("nothing created").isEqualTo(3);
+
+        alice.runWithStdin(PASSWORD + "\n", "mailbox", "create", "jay@example.com", "--password-stdin");
+        HostctlRun subject = alice.runWithStdin("Back soon.\n", "autoreply", "set", "jay@example.com", "--subject",
+                "Away\u2066", "--text-file", "-");
+        HostctlRun text = alice.runWithStdin("Back\nsoon.\u009b2J\n", "autoreply", "set", "jay@example.com",
+                "--subject", "Away", "--text-file", "-");
+        HostctlRun fine = alice.runWithStdin("Back\n\tsoon.\r\n", "autoreply", "set", "jay@example.com",
+                "--subject", "Away", "--text-file", "-");
+
+        assertThat(subject.exitCode()).as(subject.toString()).isEqualTo(5);
+        assertThat(subject.err()).isEqualTo("hostctl: the subject must not contain U+2066 (LEFT-TO-RIGHT ISOLATE) "
+                + "at character 5\n");
+        assertThat(text.exitCode()).as(text.toString()).isEqualTo(5);
+        assertThat(text.err()).isEqualTo("hostctl: the text must not contain U+009B (CONTROL SEQUENCE INTRODUCER) "
+                + "at character 11\n");
+        assertThat(fine.exitCode()).as(fine.toString()).isZero();
+    }
+
+    @Test
     void autoreply_is_set_shown_and_turned_off() throws IOException {
         alice.runWithStdin(PASSWORD + "\n", "mailbox", "create", "frank@example.com", "--password-stdin");
 

@@ -82,7 +82,8 @@ public final class Hostctl {
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), interactive,
                 prompt -> answer == null ? null : answer.toCharArray(),
                 prompt -> answer,
-                (url, token, trace) -> api != null ? api : new HttpHostApi(url, token, "hostctl/test", trace));
+                (url, token, trace) -> api != null ? api : new HttpHostApi(url, token, "hostctl/test", trace,
+                        CliContext.maxResponseBytes(env)));
         if (clock != null) {
             ctx.withTime(clock, sleeper);
         }

@@ -1,7 +1,6 @@
 package org.hostctl.cli.cmd;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +10,7 @@ import org.hostctl.api.Json;
 import org.hostctl.cli.CliContext;
 import org.hostctl.cli.ExitCodes;
 import org.hostctl.cli.HostctlException;
+import org.hostctl.cli.output.Output;
 import org.hostctl.client.HostApi.RawResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,7 +83,6 @@ public final class ApiCommand extends BaseCommand {
     }
 
     private void print(RawResponse r) throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
         if (r.body().length == 0) {
             return;
         }
@@ -91,12 +90,12 @@ public final class ApiCommand extends BaseCommand {
         if (json && (global().jq() != null || global().output() != org.hostctl.cli.output.Format.table)) {
             out().one(Json.mapper().readTree(r.body()), java.util.List.of());
         } else if (json) {
-            out.println(Json.mapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(Json.mapper().readTree(r.body())));
+            out().out().println(Output.prettyJson(Json.mapper().readTree(r.body())));
+            out().out().flush();
         } else {
-            out.print(new String(r.body(), StandardCharsets.UTF_8));
+            // another body as it came into a file or a pipe; on a terminal its controls are escaped
+            out().document(new String(r.body(), StandardCharsets.UTF_8), !context.interactive());
         }
-        out.flush();
     }
 
 }

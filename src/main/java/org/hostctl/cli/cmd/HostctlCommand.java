@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
             "  HOSTCTL_TOKEN     API token (overrides the profile)",
             "  HOSTCTL_PROFILE   profile to use (--profile overrides it)",
             "  NO_COLOR          no colour in output",
+            "  HOSTCTL_MAX_RESPONSE  largest answer read, e.g. 256M (default: 64M)",
             "",
             "Examples:",
             "  echo \"$TOKEN\" | hostctl auth login --api-url https://api.example.net",
@@ -56,7 +57,9 @@ public final class HostctlCommand implements Runnable {
     String apiUrl;
 
     @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", order = 102,
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: table).")
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: table). CSV cells starting"
+                    + " with = + - @, TAB or CR get a leading ' so that spreadsheets do not run them as formulas;"
+                    + " numbers stay as they are.")
     Format output = Format.table;
 
     @Option(names = "--no-headers", scope = ScopeType.INHERIT, order = 103,

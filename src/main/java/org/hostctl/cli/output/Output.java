@@ -1,7 +1,11 @@
 package org.hostctl.cli.output;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -9,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import net.thisptr.jackson.jq.BuiltinFunctionLoader;
 import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
@@ -18,18 +23,28 @@ import org.hostctl.api.Json;
 import org.hostctl.cli.ExitCodes;
 import org.hostctl.cli.HostctlException;
 
-/** Renders data on stdout in the chosen format, and messages on stderr. */
+/**
+ * Renders data on stdout in the chosen format, and messages on stderr. Both go through {@link TerminalWriter}, so
+ * that no control character from server text reaches the terminal in any format; JSON and YAML write such
+ * characters as their own escapes, so that the data stays exact; CSV cells that a spreadsheet would run as a
+ * formula start with a single quote.
+ */
 public final class Output {
-    private final PrintWriter out;
-    private final PrintWriter err;
+    /** A number as hostctl prints it: such a cell is never taken for a formula, also when negative. */
+    private static final Pattern NUMBER = Pattern.compile("[+-]?[0-9]+(\\.[0-9]+)?");
+    private static final ObjectWriter JSON = Json.mapper().writer().with(new JsonEscapes());
+    private static final ObjectWriter PRETTY_JSON = JSON.withDefaultPrettyPrinter();
+
+    private final TerminalWriter out;
+    private final TerminalWriter err;
     private final Format format;
     private final boolean noHeaders;
     private final String jq;
     private final boolean color;
 
     public Output(PrintWriter out, PrintWriter err, Format format, boolean noHeaders, String jq, boolean color) {
-        this.out = out;
-        this.err = err;
+        this.out = TerminalWriter.of(out);
+        this.err = TerminalWriter.of(err);
         this.format = jq != null && format == Format.table ? Format.json : format;
         this.noHeaders = noHeaders;
         this.jq = jq;
@@ -47,12 +62,43 @@ public final class Output {
         return color;
     }
 
-    public PrintWriter out() {
+    public TerminalWriter out() {
         return out;
     }
 
-    public PrintWriter err() {
+    public TerminalWriter err() {
         return err;
+    }
+
+    /** {@code data} as JSON on one line, every control character as a JSON escape. */
+    public static String jsonLine(Object data) {
+        try {
+            return JSON.writeValueAsString(data);
+        } catch (IOException e) {
+            throw new HostctlException(ExitCodes.UNEXPECTED, "cannot render output: " + e.getMessage());
+        }
+    }
+
+    /** {@code data} as indented JSON, every control character as a JSON escape. */
+    public static String prettyJson(Object data) {
+        try {
+            return PRETTY_JSON.writeValueAsString(data);
+        } catch (IOException e) {
+            throw new HostctlException(ExitCodes.UNEXPECTED, "cannot render output: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Prints a document the user asked for as it is (a Sieve script, a raw response body): byte for byte when
+     * {@code exact} (stdout is a file or a pipe), with its control characters escaped otherwise (a terminal).
+     */
+    public void document(String text, boolean exact) {
+        if (exact) {
+            out.verbatim(text);
+        } else {
+            out.print(text);
+        }
+        out.flush();
     }
 
     /** Prints a list: a table, a JSON or YAML array, or CSV rows. An empty list prints nothing in table and CSV. */
@@ -81,13 +127,20 @@ public final class Output {
 
     /** A warning on stderr. */
     public void warn(String message) {
-        err.println((color ? Ansi.YELLOW + "warning:" + Ansi.RESET : "warning:") + " " + message);
+        if (color) {
+            err.control(Ansi.YELLOW);
+            err.print("warning:");
+            err.control(Ansi.RESET);
+        } else {
+            err.print("warning:");
+        }
+        err.println(" " + message);
         err.flush();
     }
 
-    /** Highlights {@code text} in red when colour is on. */
-    public String alert(String text) {
-        return color && text != null && !text.isEmpty() ? Ansi.RED + text + Ansi.RESET : text;
+    /** Prints {@code text} on {@code w} (one of this output's writers), in red when colour is on. */
+    public void alert(PrintWriter w, String text) {
+        tone(w, text, Tone.BAD);
     }
 
     private void structured(Object data) {
@@ -99,11 +152,16 @@ public final class Output {
                         .findAndRegisterModules();
                 yaml.setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
                 yaml.disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-                out.print(yaml.writeValueAsString(data));
+                String text = yaml.writeValueAsString(data);
+                if (!clean(text)) {
+                    // a plain scalar would show the escape as text; in double quotes it is a YAML escape
+                    text = yaml.writer().without(YAMLGenerator.Feature.MINIMIZE_QUOTES).writeValueAsString(data);
+                }
+                out.print(text);
             } else if (jq != null) {
                 jq(Json.mapper().valueToTree(data));
             } else {
-                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(data));
+                out.println(PRETTY_JSON.writeValueAsString(data));
             }
             out.flush();
         } catch (IOException e) {
@@ -127,7 +185,7 @@ public final class Output {
             throw HostctlException.usage("--jq: " + firstLine(e.getMessage()));
         }
         for (JsonNode r : results) {
-            out.println(r.isTextual() ? r.asText() : r.toString());
+            out.println(r.isTextual() ? r.asText() : jsonLine(r));
         }
     }
 
@@ -139,7 +197,7 @@ public final class Output {
             lines.add(columns.stream().map(Column::header).toList());
         }
         for (T row : rows) {
-            lines.add(columns.stream().map(c -> nullToEmpty(c.value().apply(row))).toList());
+            lines.add(columns.stream().map(c -> cell(nullToEmpty(c.value().apply(row)))).toList());
         }
         try {
             out.print(csv.writeValueAsString(lines));
@@ -149,24 +207,32 @@ public final class Output {
         }
     }
 
-    /** {@code text} in the colour of {@code tone} when colour is on; the caller makes it printable first. */
-    public String tone(String text, Tone tone) {
-        if (!color || text == null || text.isEmpty() || tone == null) {
-            return text;
-        }
-        return switch (tone) {
-            case PLAIN -> text;
-            case GOOD -> Ansi.GREEN + text + Ansi.RESET;
-            case WARN -> Ansi.YELLOW + text + Ansi.RESET;
-            case BAD -> Ansi.RED + text + Ansi.RESET;
-            case FAINT -> Ansi.DIM + text + Ansi.RESET;
+    /**
+     * Prints {@code text} on {@code w} (one of this output's writers) in the colour of {@code tone} when colour
+     * is on; its control characters are escaped like all text.
+     */
+    public void tone(PrintWriter w, String text, Tone tone) {
+        String start = !color || text == null || text.isEmpty() || tone == null ? null : switch (tone) {
+            case PLAIN -> null;
+            case GOOD -> Ansi.GREEN;
+            case WARN -> Ansi.YELLOW;
+            case BAD -> Ansi.RED;
+            case FAINT -> Ansi.DIM;
         };
+        TerminalWriter t = w == err ? err : out;
+        if (start == null) {
+            t.print(text == null ? "" : text);
+        } else {
+            t.control(start);
+            t.print(text);
+            t.control(Ansi.RESET);
+        }
     }
 
     /** Clears the terminal (cursor home, erase) when colour is on, so a redraw replaces the last one. */
     public boolean clearScreen() {
         if (color) {
-            out.print(Ansi.CLEAR);
+            out.control(Ansi.CLEAR);
         }
         return color;
     }
@@ -196,28 +262,80 @@ public final class Output {
         }
         if (!noHeaders) {
             String[] header = columns.stream().map(Column::header).toArray(String[]::new);
-            String text = row(header, null, width);
-            out.println(color ? Ansi.BOLD + text + Ansi.RESET : text);
+            Tone[] bold = new Tone[header.length];
+            if (color) {
+                out.control(Ansi.BOLD);
+            }
+            row(header, bold, width);
+            if (color) {
+                out.control(Ansi.RESET);
+            }
+            out.println();
         }
         for (int r = 0; r < cells.size(); r++) {
-            out.println(row(cells.get(r), tones.get(r), width));
+            row(cells.get(r), tones.get(r), width);
+            out.println();
         }
         out.flush();
     }
 
-    private String row(String[] cells, Tone[] tones, int[] width) {
-        StringBuilder b = new StringBuilder();
+    /** One row, without trailing blanks or its line end. */
+    private void row(String[] cells, Tone[] tones, int[] width) {
         int end = cells.length;
-        while (end > 1 && cells[end - 1].isEmpty()) {
+        while (end > 1 && cells[end - 1].isBlank()) {
             end--;
         }
         for (int i = 0; i < end; i++) {
-            b.append(tones == null ? cells[i] : tone(cells[i], tones[i]));
+            String cell = i == end - 1 ? cells[i].stripTrailing() : cells[i];
+            tone(out, cell, tones[i]);
             if (i < end - 1) {
-                b.append(" ".repeat(width[i] - Printable.width(cells[i]) + 2));
+                out.print(" ".repeat(width[i] - Printable.width(cells[i]) + 2));
             }
         }
-        return b.toString().stripTrailing();
+    }
+
+    /**
+     * A CSV cell as a spreadsheet should show it: text starting with {@code = + - @}, TAB or CR gets a leading
+     * single quote, so that it is never run as a formula (OWASP's advice on CSV injection); numbers stay as
+     * they are.
+     */
+    static String cell(String value) {
+        if (value.isEmpty() || NUMBER.matcher(value).matches()) {
+            return value;
+        }
+        char c = value.charAt(0);
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + value : value;
+    }
+
+    /** Whether {@code text} has no character the terminal writer would escape. */
+    private static boolean clean(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '\n' && c != '\t' && Printable.isControl(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** JSON escapes for every character {@link Printable#isControl} names, so that JSON never carries them raw. */
+    private static final class JsonEscapes extends CharacterEscapes {
+        private final int[] ascii;
+
+        JsonEscapes() {
+            ascii = standardAsciiEscapesForJSON();
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return Printable.isControl(ch) ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
     }
 
     private static String nullToEmpty(String s) {

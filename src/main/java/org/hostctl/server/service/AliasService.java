@@ -76,10 +76,11 @@ public final class AliasService {
             throw new ServiceException(ServiceException.Kind.POLICY, "too-many-destinations", "an alias may have at"
                     + " most " + MAX_DESTINATIONS + " destinations");
         }
-        String loop = loop(src, dests, all);
+        List<String> loop = loopPath(src, dests, all);
         if (loop != null) {
+            Set<String> own = new HashSet<>(mail.domains(p.account()).stream().map(DomainRow::name).toList());
             throw new ServiceException(ServiceException.Kind.CONFLICT, "alias-loop", "refused: mail would loop ("
-                    + loop + ")");
+                    + shown(loop, own) + ")");
         }
         List<String> toAdd = dests.stream().filter(d -> !existing.contains(d)).toList();
         if (!toAdd.isEmpty()) {
@@ -109,6 +110,34 @@ public final class AliasService {
 
     /** A path that comes back to {@code source}, or null; a self-reference only keeps a copy and is no loop. */
     static String loop(String source, Set<String> newDests, Map<String, List<String>> all) {
+        List<String> path = loopPath(source, newDests, all);
+        return path == null ? null : String.join(" -> ", path);
+    }
+
+    /**
+     * {@code path} as the account may see it: its own addresses named, each run of other accounts' or outside
+     * addresses as one {@code [outside your account]}, never their names.
+     */
+    static String shown(List<String> path, Set<String> ownDomains) {
+        List<String> shown = new ArrayList<>();
+        boolean outside = false;
+        for (String address : path) {
+            String domain = address.substring(address.lastIndexOf('@') + 1);
+            if (ownDomains.contains(domain)) {
+                shown.add(address);
+            } else if (shown.isEmpty() || !shown.get(shown.size() - 1).equals(OUTSIDE)) {
+                shown.add(OUTSIDE);
+                outside = true;
+            }
+        }
+        return String.join(" -> ", shown) + (outside ? "; the loop passes through addresses outside your account"
+                : "");
+    }
+
+    private static final String OUTSIDE = "[outside your account]";
+
+    /** {@link #loop} as the list of addresses. */
+    static List<String> loopPath(String source, Set<String> newDests, Map<String, List<String>> all) {
         Deque<List<String>> todo = new ArrayDeque<>();
         for (String d : newDests) {
             if (!d.equals(source)) {
@@ -120,7 +149,7 @@ public final class AliasService {
             List<String> path = todo.poll();
             String last = path.get(path.size() - 1);
             if (last.equals(source)) {
-                return String.join(" -> ", path);
+                return path;
             }
             if (!seen.add(last)) {
                 continue;

@@ -7,6 +7,7 @@ import org.hostctl.server.sieve.policy.SievePolicyException;
 import org.hostctl.server.store.AutoreplyRow;
 import org.hostctl.server.store.MailRepository;
 import org.hostctl.server.store.MailboxRow;
+import org.hostctl.server.text.TenantText;
 
 /**
  * Autoresponders of mailboxes: subject, text, optional dates, minimum days between replies to one sender. Each is
@@ -40,6 +41,14 @@ public final class AutoreplyService {
         MailboxRow m = mailboxes.live(p, address);
         mailboxes.requireBackend(m);
         String subject = req.subject() == null ? "" : req.subject().strip();
+        String refused = TenantText.refused(subject, false);
+        if (refused != null) {
+            throw ServiceException.invalid("the subject must not contain " + refused);
+        }
+        refused = TenantText.refused(req.body() == null ? null : req.body().replace("\r\n", "\n"), true);
+        if (refused != null) {
+            throw ServiceException.invalid("the text must not contain " + refused);
+        }
         if (subject.isEmpty() || subject.length() > MAX_SUBJECT || subject.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw ServiceException.invalid("the subject must be 1-" + MAX_SUBJECT + " characters on one line");
         }

@@ -21,6 +21,7 @@ import org.hostctl.server.store.DomainRow;
 import org.hostctl.server.store.DuplicateException;
 import org.hostctl.server.store.MailRepository;
 import org.hostctl.server.store.MailboxRow;
+import org.hostctl.server.text.TenantText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -309,9 +310,12 @@ public final class MailboxService {
         if (name == null || name.isBlank()) {
             return null;
         }
-        if (name.length() > MAX_NAME || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ServiceException.invalid("the display name must be at most " + MAX_NAME
-                    + " characters without control characters");
+        String refused = TenantText.refused(name, false);
+        if (refused != null) {
+            throw ServiceException.invalid("the display name must not contain " + refused);
+        }
+        if (name.length() > MAX_NAME) {
+            throw ServiceException.invalid("the display name must be at most " + MAX_NAME + " characters");
         }
         return name.strip();
     }

@@ -26,6 +26,7 @@ import org.hostctl.server.sieve.policy.FolderNames;
 import org.hostctl.server.sieve.policy.ScriptPolicy;
 import org.hostctl.server.sieve.policy.SievePolicyException;
 import org.hostctl.server.store.MailboxRow;
+import org.hostctl.server.text.TenantText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -237,12 +238,12 @@ public final class SieveService {
         if (count > MAX_NAME) {
             throw invalidName(what + " has " + count + " characters, the most is " + MAX_NAME);
         }
+        String refused = TenantText.refused(name, false);
+        if (refused != null) {
+            throw invalidName(what + " must not contain " + refused);
+        }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
-                throw invalidName(what + " contains a control character (U+" + String.format("%04X", (int) c)
-                        + ")");
-            }
             if (c == '/') {
                 throw invalidName(what + " contains '/'");
             }

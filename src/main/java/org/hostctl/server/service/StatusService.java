@@ -28,6 +28,7 @@ import org.hostctl.server.store.Docroot;
 import org.hostctl.server.store.DomainRow;
 import org.hostctl.server.store.MailRepository;
 import org.hostctl.server.store.StatusRepository;
+import org.hostctl.server.text.TenantText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -311,6 +312,10 @@ public final class StatusService implements MailGate {
 
     private static String checkTitle(String title) {
         String t = title == null ? "" : title.strip();
+        String refused = TenantText.refused(t, false);
+        if (refused != null) {
+            throw ServiceException.invalid("the title must not contain " + refused);
+        }
         if (t.isEmpty() || t.length() > MAX_TITLE || t.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw ServiceException.invalid("the title must be 1-" + MAX_TITLE + " characters on one line");
         }
@@ -319,6 +324,10 @@ public final class StatusService implements MailGate {
 
     private static String checkBody(String body) {
         String b = body == null ? "" : body.replace("\r\n", "\n").strip();
+        String refused = TenantText.refused(b, true);
+        if (refused != null) {
+            throw ServiceException.invalid("the body must not contain " + refused);
+        }
         if (b.isEmpty() || b.length() > MAX_BODY
                 || b.chars().anyMatch(c -> (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)) {
             throw ServiceException.invalid("the body must be 1-" + MAX_BODY + " characters without control"

@@ -95,4 +95,31 @@ class OutputTest {
 
         assertThat(out.toString()).isEqualTo("NAME,VALUE\na b,\"x,\"\"y\"\"\"\n");
     }
+
+    @Test
+    void csv_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote_and_numbers_stay() {
+        output(Format.csv, true, null, false).list(List.of(new Row("=1+1", "-5"), new Row("+cmd", "-2+3"),
+                new Row("@SUM(A1)", "1.5"), new Row("\tx", "\ry"), new Row("a=b", "")), COLUMNS);
+
+        assertThat(out.toString()).isEqualTo("'=1+1,-5\n'+cmd,'-2+3\n'@SUM(A1),1.5\n'\tx,\"'\\x0dy\"\na=b,\n");
+    }
+
+    @Test
+    void jq_raw_strings_and_warnings_carry_no_control_characters() {
+        output(Format.table, false, ".[].name", false).list(List.of(new Row("a\u001b]0;x\u0007\u009b2J", "1")),
+                COLUMNS);
+        output(Format.table, false, null, true).warn("server said \u001b[2J\u202e");
+
+        assertThat(out.toString()).isEqualTo("a\\x1b]0;x\\x07\\x9b2J\n");
+        assertThat(err.toString()).isEqualTo("\u001b[33mwarning:\u001b[0m server said \\x1b[2J\\u202e\n");
+    }
+
+    @Test
+    void json_escapes_c1_and_bidi_controls_so_the_text_stays_exact() throws Exception {
+        output(Format.json, false, null, false).one(new Row("a\u009bb\u202ec\u007f", "\u001b"), COLUMNS);
+
+        assertThat(out.toString()).contains("\"a\\u009bb\\u202ec\\u007F\"", "\"\\u001B\"");
+        assertThat(org.hostctl.api.Json.mapper().readValue(out.toString(), Row.class))
+                .isEqualTo(new Row("a\u009bb\u202ec\u007f", "\u001b"));
+    }
 }

@@ -33,4 +33,14 @@ class AliasLoopTest {
 
         assertThat(AliasService.loop("a@x.example", Set.of("b@x.example", "c@x.example"), all)).isNull();
     }
+
+    @Test
+    void a_loop_names_only_the_accounts_own_addresses() {
+        List<String> path = List.of("bx@b.test", "fw@a.test", "hidden-internal@a.test", "bx@b.test");
+
+        assertThat(AliasService.shown(path, Set.of("b.test"))).isEqualTo("bx@b.test -> [outside your account] -> "
+                + "bx@b.test; the loop passes through addresses outside your account");
+        assertThat(AliasService.shown(List.of("a@x.example", "b@x.example", "a@x.example"), Set.of("x.example")))
+                .isEqualTo("a@x.example -> b@x.example -> a@x.example");
+    }
 }

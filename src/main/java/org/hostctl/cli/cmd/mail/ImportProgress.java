@@ -1,6 +1,6 @@
 package org.hostctl.cli.cmd.mail;
 
-import java.io.PrintWriter;
+import org.hostctl.cli.output.TerminalWriter;
 
 /**
  * A one-line progress bar on stderr, redrawn in place with {@code \r} at most every {@value #EVERY_MS} ms. It is
@@ -10,7 +10,7 @@ final class ImportProgress {
     private static final long EVERY_MS = 100;
     private static final int BAR = 30;
 
-    private final PrintWriter err;
+    private final TerminalWriter err;
     private final int total;
     private final boolean enabled;
     private final String label;
@@ -18,7 +18,7 @@ final class ImportProgress {
     private long lastDraw;
     private int drawnWidth;
 
-    ImportProgress(PrintWriter err, int total, String label, boolean enabled) {
+    ImportProgress(TerminalWriter err, int total, String label, boolean enabled) {
         this.err = err;
         this.total = total;
         this.label = label;
@@ -40,7 +40,8 @@ final class ImportProgress {
             lastDraw = now;
             int filled = (int) ((long) BAR * done / total);
             String text = label + " [" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + done + "/" + total;
-            err.print("\r" + text + " ".repeat(Math.max(0, drawnWidth - text.length())));
+            err.control("\r");
+            err.print(text + " ".repeat(Math.max(0, drawnWidth - text.length())));
             err.flush();
             drawnWidth = text.length();
         }
@@ -49,7 +50,9 @@ final class ImportProgress {
     /** Removes the bar, so that the summary starts on a clean line. */
     synchronized void finish() {
         if (enabled && drawnWidth > 0) {
-            err.print("\r" + " ".repeat(drawnWidth) + "\r");
+            err.control("\r");
+            err.print(" ".repeat(drawnWidth));
+            err.control("\r");
             err.flush();
             drawnWidth = 0;
         }

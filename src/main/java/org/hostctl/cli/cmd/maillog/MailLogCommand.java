@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.hostctl.api.Addresses;
-import org.hostctl.api.Json;
 import org.hostctl.api.MailLogPage;
 import org.hostctl.api.MailMessage;
 import org.hostctl.api.MailRecipient;
@@ -18,6 +17,7 @@ import org.hostctl.cli.ExitCodes;
 import org.hostctl.cli.HostctlException;
 import org.hostctl.cli.cmd.BaseCommand;
 import org.hostctl.cli.output.Format;
+import org.hostctl.cli.output.Output;
 import org.hostctl.cli.output.Printable;
 import org.hostctl.client.MailLogQuery;
 import picocli.CommandLine.Command;
@@ -241,11 +241,7 @@ public final class MailLogCommand extends BaseCommand {
     /** One entry on one line: JSON for -o json, else the table's cells separated by two spaces. */
     private void line(PrintWriter w, MailMessage m) {
         if (out().format() == Format.json || out().format() == Format.yaml) {
-            try {
-                w.println(Json.mapper().writeValueAsString(m));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new HostctlException(ExitCodes.UNEXPECTED, "cannot render output: " + e.getMessage());
-            }
+            w.println(Output.jsonLine(m));
         } else {
             List<String> cells = new ArrayList<>();
             MailLogColumns.entries().forEach(c -> {

@@ -59,7 +59,11 @@ public final class MailLogShowCommand extends BaseCommand {
         field(w, "ID", m.id());
         field(w, "Kind", m.kind());
         field(w, "Direction", m.direction());
-        shown(w, "Status", out().alert(Printable.of(m.status())));
+        if (m.status() != null && !m.status().isEmpty()) {
+            w.print(String.format("%-12s", "Status"));
+            out().alert(w, Printable.of(m.status()));
+            w.println();
+        }
         field(w, "Received", m.receivedAt() == null ? null : m.receivedAt().toString());
         field(w, "Queue IDs", m.queueIds() == null ? null : String.join(" ", m.queueIds()));
         field(w, "Message-ID", m.messageId());

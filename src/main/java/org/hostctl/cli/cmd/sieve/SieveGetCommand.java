@@ -1,7 +1,6 @@
 package org.hostctl.cli.cmd.sieve;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import org.hostctl.api.SieveScript;
 import org.hostctl.cli.CliContext;
 import org.hostctl.cli.ExitCodes;
@@ -53,9 +52,8 @@ public final class SieveGetCommand extends BaseCommand {
                 out().one(s, SieveColumns.scripts());
             }
         } else if (out().format() == Format.table) {
-            PrintWriter w = out().out();
-            w.print(content);
-            w.flush();
+            // a script is text the user wrote: exact into a file or a pipe, its controls escaped on a terminal
+            out().document(content, !context.interactive());
         } else {
             out().one(s, SieveColumns.scripts());
         }

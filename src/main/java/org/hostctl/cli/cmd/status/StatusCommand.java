@@ -1,6 +1,5 @@
 package org.hostctl.cli.cmd.status;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.hostctl.api.Addresses;
-import org.hostctl.api.Json;
 import org.hostctl.api.Notice;
 import org.hostctl.api.ServiceState;
 import org.hostctl.api.StatusReport;
@@ -273,7 +271,7 @@ public final class StatusCommand extends BaseCommand {
         Map<String, ServiceState> before = new HashMap<>();
         prev.services().forEach(s -> before.put(key(s), s));
         List<ServiceState> changed = new ArrayList<>();
-        List<String> lines = new ArrayList<>();
+        List<Change> lines = new ArrayList<>();
         String at = StatusText.when(now(cur), null, false);
         for (ServiceState s : cur.services()) {
             ServiceState b = before.remove(key(s));
@@ -289,12 +287,12 @@ public final class StatusCommand extends BaseCommand {
         prev.notices().forEach(n -> open.add(n.id()));
         for (Notice n : cur.notices()) {
             if (!open.remove(n.id())) {
-                lines.add(at + "  notice #" + n.id() + " [" + Printable.of(n.service())
-                        + (n.backend() == null ? "" : "/" + Printable.of(n.backend())) + "] " + Printable.of(n.title()));
+                lines.add(Change.plain(at + "  notice #" + n.id() + " [" + Printable.of(n.service())
+                        + (n.backend() == null ? "" : "/" + Printable.of(n.backend())) + "] " + Printable.of(n.title())));
             }
         }
         for (Long id : open) {
-            lines.add(at + "  notice #" + id + " closed");
+            lines.add(Change.plain(at + "  notice #" + id + " closed"));
         }
         if (lines.isEmpty()) {
             return;
@@ -307,7 +305,11 @@ public final class StatusCommand extends BaseCommand {
             }
             case csv -> new Output(out().out(), out().err(), Format.csv, true, null, false)
                     .list(changed, StatusColumns.services(false, false, now(cur)));
-            case table -> lines.forEach(out().out()::println);
+            case table -> lines.forEach(c -> {
+                out().out().print(c.head());
+                out().tone(out().out(), c.now(), c.tone());
+                out().out().println(c.tail());
+            });
         }
         out().out().flush();
     }
@@ -317,17 +319,22 @@ public final class StatusCommand extends BaseCommand {
     }
 
     /** {@code TIME  DOMAIN  SERVICE  BACKEND  BEFORE -> NOW  DETAIL}, server text made printable. */
-    private String line(String at, ServiceState s, String before, String now, String detail) {
+    private Change line(String at, ServiceState s, String before, String now, String detail) {
         List<String> cells = new ArrayList<>();
         cells.add(at);
         cells.add(s.domain() == null ? StatusColumns.ACCOUNT : Printable.of(s.domain()));
         cells.add(Printable.of(s.service()));
         cells.add(Printable.of(s.backend() == null ? "-" : s.backend()));
-        cells.add(Printable.of(before) + " -> " + out().tone(Printable.of(now), StatusColumns.tone(now)));
-        if (detail != null && !detail.isEmpty()) {
-            cells.add(Printable.of(detail));
+        cells.add(Printable.of(before) + " -> ");
+        return new Change(String.join("  ", cells), Printable.of(now), StatusColumns.tone(now),
+                detail != null && !detail.isEmpty() ? "  " + Printable.of(detail) : "");
+    }
+
+    /** A line of {@code --watch} changes: {@code head}, then {@code now} in its colour, then {@code tail}. */
+    private record Change(String head, String now, org.hostctl.cli.output.Tone tone, String tail) {
+        static Change plain(String text) {
+            return new Change(text, "", null, "");
         }
-        return String.join("  ", cells);
     }
 
     /** One report as one line of JSON (JSON Lines); through --jq when given. */
@@ -336,11 +343,7 @@ public final class StatusCommand extends BaseCommand {
             out().one(r, List.of());
             return;
         }
-        try {
-            out().out().println(Json.mapper().writeValueAsString(r));
-        } catch (JsonProcessingException e) {
-            throw new HostctlException(ExitCodes.UNEXPECTED, "cannot render output: " + e.getMessage());
-        }
+        out().out().println(Output.jsonLine(r));
         out().out().flush();
     }
 }

@@ -65,8 +65,8 @@ final class StatusText {
             String times = "posted " + when(n.createdAt(), now, relative)
                     + (n.updatedAt() == null ? "" : ", updated " + when(n.updatedAt(), now, relative))
                     + (n.resolvedAt() == null ? "" : ", resolved " + when(n.resolvedAt(), now, relative));
-            w.println(out.tone("#" + n.id(), n.resolvedAt() == null ? Tone.WARN : Tone.FAINT) + " [" + where + "] "
-                    + Printable.of(n.title()) + " (" + times + ")");
+            out.tone(w, "#" + n.id(), n.resolvedAt() == null ? Tone.WARN : Tone.FAINT);
+            w.println(" [" + where + "] " + Printable.of(n.title()) + " (" + times + ")");
             for (String line : bodyLines(n.body())) {
                 w.println(line.isEmpty() ? "" : "    " + line);
             }

@@ -174,7 +174,7 @@ class MailboxImportCommandTest {
         assertThat(table.exitCode()).as(table.toString()).isEqualTo(5);
         assertThat(table.out()).isEqualTo("""
                 LINE  ADDRESS             ERROR
-                2     ok1@mixed.example   the display name must be at most 200 characters without control characters
+                2     ok1@mixed.example   the display name must not contain U+000A (LINE FEED (LF)) at character 4
                 4     not an address      'not an address' is not an address (local@domain)
                 5     weak@mixed.example  password refused: password is too common; choose a less predictable one
                 6     x@nowhere.example   no domain nowhere.example
