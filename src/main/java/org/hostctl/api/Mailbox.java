@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param name display name, may be null
  * @param quotaBytes quota in bytes, 0 for unlimited
  * @param usageBytes bytes in use, null when unknown
- * @param usageSource where the usage comes from: {@code doveadm} or {@code maildir}
+ * @param usageSource where the usage comes from: {@code maildir} (hostd no longer answers {@code doveadm}, which
+ *     older versions did for active mailboxes)
  * @param state {@code active}, {@code disabled} or {@code deleted}
  * @param createdAt when it was created
  * @param deletedAt when it was deleted, for {@code deleted}

@@ -119,7 +119,7 @@ public final class Hostd implements AutoCloseable {
             throw new IllegalArgumentException("mail.retentionDays cannot be negative");
         }
         this.mailboxes = new MailboxService(mailRepo, accounts, new Passwords(m.passwordScheme()),
-                new MailUsage(dataDir.resolve(m.root()), m.doveadm()), Duration.ofDays(m.retentionDays()),
+                new MailUsage(dataDir.resolve(m.root())), Duration.ofDays(m.retentionDays()),
                 defaultQuota, clock, status);
         this.aliases = new AliasService(mailRepo, mailboxes, clock);
         HostdConfig.Sieve sc = mailBackends.sieveConfig();

@@ -187,6 +187,34 @@ class StatusAgainstHostdTest {
     }
 
     @Test
+    void times_in_refusals_and_status_are_to_the_second_even_when_the_clock_has_nanoseconds() throws IOException {
+        clock.advance(Duration.ofMinutes(2).plusNanos(299_510_484));
+        aImap.stop();
+        aLmtp.stop();
+        round();
+
+        Reply refused = api.send("POST", "/v1/mailboxes", alice, PW.formatted("nano@a.example"));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        assertThat(refused.problem().path("detail").asText())
+                .contains("mail backend mx-a of a.example is down since 2026-11-28T12:02:00Z (");
+        assertThat(hostd.hostd().status().downSince("mx-a", "imap")).as("what a ManageSieve 503 says")
+                .contains("2026-11-28T12:02:00Z");
+        JsonNode report = status(alice);
+        assertThat(report.path("generatedAt").asText()).isEqualTo("2026-11-28T12:02:00Z");
+        JsonNode imap = report.path("services").get(1);
+        assertThat(imap.path("since").asText()).isEqualTo("2026-11-28T12:02:00Z");
+        assertThat(imap.path("checkedAt").asText()).isEqualTo("2026-11-28T12:02:00Z");
+        JsonNode history = api.get("/v1/status/history?days=1", alice).json();
+        assertThat(history.path("until").asText()).isEqualTo("2026-11-28T12:02:00Z");
+        assertThat(history.path("outages").get(0).path("start").asText()).isEqualTo("2026-11-28T12:02:00Z");
+        org.hostctl.support.HostctlRun create = new org.hostctl.support.Hostctl(tmp.resolve("home"))
+                .env("HOSTCTL_API_URL", hostd.url()).env("HOSTCTL_TOKEN", alice)
+                .runWithStdin("correct horse battery staple\n", "mailbox", "create", "nano@a.example",
+                        "--password-stdin");
+        assertThat(create.err()).contains("down since 2026-11-28T12:02:00Z (").doesNotContain(".299");
+    }
+
+    @Test
     void an_ongoing_outage_has_no_end_and_survives_a_restart_of_hostd() throws IOException {
         clock.advance(Duration.ofMinutes(1));
         aImap.stop();

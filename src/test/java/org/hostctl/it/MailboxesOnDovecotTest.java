@@ -175,11 +175,47 @@ class MailboxesOnDovecotTest {
                 assertThat(r.text()).contains("Mailbox is full");
             });
             JsonNode shown = Json.mapper().readTree(h.run("mailbox", "show", "dave@example.com", "-o", "json").out());
-            assertThat(shown.get("usageSource").asText()).isEqualTo("doveadm");
-            assertThat(shown.get("usageBytes").asLong()).isGreaterThan(0).isLessThan(4096);
+            assertThat(shown.get("usageSource").asText()).isEqualTo("maildir");
+            assertThat(shown.get("usageBytes").asLong()).isGreaterThan(1000).isLessThan(4096)
+                    .isEqualTo(dovecotVsize("dave@example.com"));
 
             assertThat(h.run("mailbox", "quota", "dave@example.com", "1M").exitCode()).isZero();
             assertThat(deliver("dave@example.com", "fits now", 8000)).allMatch(LmtpClient.Reply::positive);
+        }
+
+        /** USED of {@code mailbox show}, in bytes. */
+        private long used(String address) throws IOException {
+            HostctlRun run = h.run("mailbox", "show", address, "-o", "json");
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            return Json.mapper().readTree(run.out()).get("usageBytes").asLong();
+        }
+
+        /** What Dovecot's quota counts: the virtual sizes of all messages, exact bytes. */
+        private long dovecotVsize(String address) {
+            DovecotFixture.ToolResult r = dovecot.doveadm("mailbox", "status", "-u", address, "vsize", "*");
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            return r.stdout().lines().map(l -> l.replaceAll(".*vsize=", "").strip()).mapToLong(Long::parseLong).sum();
+        }
+
+        @Test
+        void usage_is_what_dovecot_counts_and_the_same_whether_active_disabled_deleted_or_restored()
+                throws IOException {
+            create("ursula@example.com", PASSWORD);
+            assertThat(deliver("ursula@example.com", "one", 1500)).allMatch(LmtpClient.Reply::positive);
+            assertThat(deliver("ursula@example.com", "two", 700)).allMatch(LmtpClient.Reply::positive);
+            assertThat(messages("ursula@example.com", PASSWORD)).as("Dovecot wrote its index files").isEqualTo(2);
+            long active = used("ursula@example.com");
+            long counted = dovecotVsize("ursula@example.com");
+
+            assertThat(h.run("mailbox", "disable", "ursula@example.com", "--yes").exitCode()).isZero();
+            assertThat(used("ursula@example.com")).as("disabled").isEqualTo(active);
+            assertThat(h.run("mailbox", "enable", "ursula@example.com").exitCode()).isZero();
+            assertThat(used("ursula@example.com")).as("enabled again").isEqualTo(active);
+            assertThat(h.run("mailbox", "delete", "ursula@example.com", "--yes").exitCode()).isZero();
+            assertThat(used("ursula@example.com")).as("deleted").isEqualTo(active);
+            assertThat(h.run("mailbox", "restore", "ursula@example.com").exitCode()).isZero();
+            assertThat(used("ursula@example.com")).as("restored").isEqualTo(active);
+            assertThat(active).as("what Dovecot's quota counts, to the byte").isEqualTo(counted).isGreaterThan(2200);
         }
 
         @Test

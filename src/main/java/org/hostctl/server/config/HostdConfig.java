@@ -75,8 +75,8 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
      * @param passwordScheme {@code BLF-CRYPT} (default), {@code ARGON2ID} or {@code SHA512-CRYPT}
      * @param retentionDays how long a deleted mailbox can be restored before it is purged
      * @param defaultQuota quota of a new mailbox when none is given, e.g. {@code 2G}; {@code 0} for unlimited
-     * @param doveadm command prefix to read usage from Dovecot, e.g. {@code [doveadm, -c, /etc/dovecot/dovecot.conf]};
-     *     empty to sum the maildir on disk
+     * @param doveadm no longer used: usage comes from the maildir in every state of a mailbox (Dovecot's userdb does
+     *     not know a disabled or deleted one); accepted so that older configurations load
      * @param backends the Dovecot servers holding the mailboxes, each with the domains it serves; hostd probes
      *     their IMAP and LMTP ports and refuses changes to the mailboxes of a backend that is down
      */

@@ -1,8 +1,6 @@
 package org.hostctl.server.mail;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,28 +8,27 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.hostctl.api.Json;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Mailbox usage: from Dovecot ({@code doveadm quota get}) when configured, else the maildir's size on disk. */
+/**
+ * Mailbox usage, from one source whatever the mailbox's state: the messages in its maildir, each counted with the
+ * virtual size Dovecot records in the file name ({@code ,W=}; else {@code ,S=}; else the file's size). That is what
+ * Dovecot's quota counts ({@code quota = count}, {@code quota_vsizes = yes}), to the byte, and it can be read for a
+ * disabled or deleted mailbox too, which Dovecot's userdb (and so {@code doveadm}) no longer knows; Dovecot's own
+ * index, cache and uidlist files, Sieve scripts and deliveries still in {@code tmp/} are not mail and not counted.
+ */
 public final class MailUsage {
-    private static final Logger LOG = LoggerFactory.getLogger(MailUsage.class);
-    private static final long DOVEADM_TIMEOUT_SECONDS = 10;
+    private static final Pattern VSIZE = Pattern.compile(",W=([0-9]{1,18})");
+    private static final Pattern SIZE = Pattern.compile(",S=([0-9]{1,18})");
 
     private final Path root;
-    private final List<String> doveadm;
 
     /**
      * @param root the directory holding {@code <domain>/<local>} maildir homes
-     * @param doveadm command prefix for doveadm, empty to read the disk
      */
-    public MailUsage(Path root, List<String> doveadm) {
+    public MailUsage(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        this.doveadm = List.copyOf(doveadm);
     }
 
     /** Usage in bytes, null when unknown, and where it came from. */
@@ -41,14 +38,9 @@ public final class MailUsage {
         return root;
     }
 
-    public Usage usage(String email, String maildir) {
-        if (!doveadm.isEmpty()) {
-            Long fromDovecot = doveadm(email);
-            if (fromDovecot != null) {
-                return new Usage(fromDovecot, "doveadm");
-            }
-        }
-        return new Usage(diskUsage(home(maildir)), "maildir");
+    /** The usage of the mailbox whose home is {@code maildir} below the root. */
+    public Usage usage(String maildir) {
+        return new Usage(messageBytes(home(maildir)), "maildir");
     }
 
     /** Removes a maildir home and everything in it, never following a symbolic link. */
@@ -87,14 +79,16 @@ public final class MailUsage {
         return home;
     }
 
-    private static Long diskUsage(Path home) {
+    private static Long messageBytes(Path home) {
         long[] total = {0};
         try {
             Files.walkFileTree(home, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile()) {
-                        total[0] += attrs.size();
+                    Path dir = file.getParent();
+                    String in = dir == null || dir.getFileName() == null ? "" : dir.getFileName().toString();
+                    if (attrs.isRegularFile() && (in.equals("cur") || in.equals("new"))) {
+                        total[0] += messageSize(file.getFileName().toString(), attrs.size());
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -112,32 +106,15 @@ public final class MailUsage {
         }
     }
 
-    private Long doveadm(String email) {
-        List<String> cmd = new ArrayList<>(doveadm);
-        cmd.addAll(List.of("-f", "json", "quota", "get", "-u", email));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readNBytes(64 * 1024);
-            if (!p.waitFor(DOVEADM_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            if (p.exitValue() != 0) {
-                return null;
-            }
-            for (JsonNode n : Json.mapper().readTree(new String(out, StandardCharsets.UTF_8))) {
-                if ("STORAGE".equals(n.path("type").asText())) {
-                    return n.path("value").asLong() * 1024;
-                }
-            }
-            return null;
-        } catch (IOException e) {
-            LOG.warn("doveadm failed for {}: {}", email, e.getMessage());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
+    /** The size Dovecot counts for a message file: {@code ,W=} of its name, else {@code ,S=}, else its length. */
+    static long messageSize(String name, long fileSize) {
+        int info = name.indexOf(':');
+        String base = info < 0 ? name : name.substring(0, info);
+        Matcher w = VSIZE.matcher(base);
+        if (w.find()) {
+            return Long.parseLong(w.group(1));
         }
+        Matcher sz = SIZE.matcher(base);
+        return sz.find() ? Long.parseLong(sz.group(1)) : fileSize;
     }
 }

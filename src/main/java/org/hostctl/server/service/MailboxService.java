@@ -270,7 +270,7 @@ public final class MailboxService {
         Long used = null;
         String source = null;
         if (withUsage) {
-            MailUsage.Usage u = usage.usage(r.email(), r.maildir());
+            MailUsage.Usage u = usage.usage(r.maildir());
             used = u.bytes();
             source = u.source();
         }

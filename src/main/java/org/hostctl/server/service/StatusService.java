@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -133,7 +134,7 @@ public final class StatusService implements MailGate {
     /** The account's services and the open notices concerning it. */
     public StatusReport report(Principal p) {
         HealthMonitor m = monitor;
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         List<ServiceState> services = new ArrayList<>();
         State worst = State.OK;
         for (Row r : rows(p.account())) {
@@ -164,7 +165,7 @@ public final class StatusService implements MailGate {
                         + historyDays + " days)");
             }
         }
-        Instant until = clock.instant();
+        Instant until = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant since = until.minus(Duration.ofDays(d));
         List<Row> rows = rows(p.account());
         Set<String> ids = new LinkedHashSet<>();
