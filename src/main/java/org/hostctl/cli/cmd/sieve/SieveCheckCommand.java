@@ -10,8 +10,10 @@ import picocli.CommandLine.Parameters;
 /** {@code hostctl sieve check}. */
 @Command(name = "check", description = "Check that a Sieve script compiles, without storing it.",
         footer = {"",
-            "Exit 0 when it compiles (warnings on stderr); exit 5 with the server's line-numbered messages when it "
-                    + "does not. Without FILE the script is read from stdin when that is not a terminal.",
+            "Exit 0 when it compiles (warnings on stderr, e.g. for a fileinto folder the mailbox does not have); "
+                    + "exit 5 with the server's line-numbered messages when it does not, or when the provider's policy "
+                    + "refuses it (e.g. a redirect or notify target outside your domains, or built from variables). "
+                    + "Without FILE the script is read from stdin when that is not a terminal.",
             "",
             "Examples:",
             "  hostctl sieve check alice@example.com filters.sieve",

@@ -17,7 +17,9 @@ import picocli.CommandLine.Parameters;
         description = "Show what a Sieve script would do with a message, without delivering anything.",
         footer = {"",
             "Tests the script in FILE (- for stdin), or a stored script with --script. The actions are printed one "
-                    + "per line, then whether the message would also be kept in INBOX (implicit keep).",
+                    + "per line, then whether the message would also be kept in INBOX (implicit keep). Warnings go to "
+                    + "stderr, e.g. for a fileinto folder the mailbox does not have (without :create the mail would "
+                    + "stay in INBOX).",
             "",
             "Examples:",
             "  hostctl sieve test alice@example.com filters.sieve --message invoice.eml",
