@@ -388,14 +388,26 @@ public final class Hostd implements AutoCloseable {
             mailLog.purge();
             status.purge();
         } catch (RuntimeException e) {
+            if (closing) {
+                return; // cut short by the stop
+            }
             LoggerFactory.getLogger(Hostd.class).error("purge failed: {}", e.toString());
         }
     }
 
+    /** Set when hostd stops: work cut short by the stop is not an error. */
+    private volatile boolean closing;
+
     @Override
     public void close() {
+        closing = true;
         if (scheduler != null) {
             scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (monitor != null) {
             monitor.close();
