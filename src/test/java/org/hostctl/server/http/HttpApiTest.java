@@ -295,8 +295,7 @@ class HttpApiTest {
     class Logging {
         @Test
         void hostds_log_never_contains_a_token_secret(@TempDir Path tmp) throws Exception {
-            Path data = tmp.resolve("data");
-            Files.createDirectories(data);
+            Path data = TestHostd.dataDir(tmp.resolve("data"));
             Files.writeString(data.resolve("hostd.yaml"), Fixtures.CONFIG);
             Path web = Files.createDirectories(tmp.resolve("web/public_html/shop")).getParent().getParent();
             List<String> own = new ArrayList<>();
