@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import org.hostctl.server.auth.TokenSecrets;
 import org.hostctl.server.config.ConfigFile;
+import org.hostctl.server.config.DataDirectory;
 import org.hostctl.server.config.HostdConfig;
 import org.hostctl.server.http.HttpApi;
 import org.hostctl.server.php.PhpCatalog;
@@ -233,9 +234,17 @@ public final class Hostd implements AutoCloseable {
      */
     public static Hostd open(Path dataDir, Clock clock, Plugins plugins) {
         Path file = ConfigFile.ensure(dataDir);
+        DataDirectory.requirePrivate(dataDir);
         HostdConfig config = ConfigFile.read(file);
         String url = config.database() != null && !config.database().isBlank() ? config.database()
                 : "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve(SQLITE_FILE);
+        sqliteFile(url).ifPresent(store -> {
+            DataDirectory.requirePrivate(store.toAbsolutePath().getParent());
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                DataDirectory.requirePrivate(Path.of(store + suffix));
+            }
+            DataDirectory.createStore(store);
+        });
         Database db = Database.open(url);
         try {
             return new Hostd(config, dataDir, db, clock, plugins);
@@ -243,6 +252,17 @@ public final class Hostd implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /** The file of a {@code jdbc:sqlite:PATH[?...]} URL; empty for other databases and SQLite URI forms. */
+    static java.util.Optional<Path> sqliteFile(String url) {
+        String prefix = "jdbc:sqlite:";
+        if (!url.startsWith(prefix) || url.startsWith(prefix + "file:") || url.contains(":memory:")) {
+            return java.util.Optional.empty();
+        }
+        String path = url.substring(prefix.length());
+        int query = path.indexOf('?');
+        return java.util.Optional.of(Path.of(query < 0 ? path : path.substring(0, query)));
     }
 
     public HostdConfig config() {
@@ -394,14 +414,26 @@ public final class Hostd implements AutoCloseable {
             mailLog.purge();
             status.purge();
         } catch (RuntimeException e) {
+            if (closing) {
+                return; // cut short by the stop
+            }
             LoggerFactory.getLogger(Hostd.class).error("purge failed: {}", e.toString());
         }
     }
 
+    /** Set when hostd stops: work cut short by the stop is not an error. */
+    private volatile boolean closing;
+
     @Override
     public void close() {
+        closing = true;
         if (scheduler != null) {
             scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (monitor != null) {
             monitor.close();

@@ -48,8 +48,7 @@ class MailLogAgainstHostdTest {
 
     @BeforeAll
     void start(@TempDir Path tmp) throws IOException {
-        Path data = tmp.resolve("data");
-        Files.createDirectories(data);
+        Path data = TestHostd.dataDir(tmp.resolve("data"));
         mailLog = data.resolve("mail.log");
         Files.writeString(mailLog, "a line before hostd started, understood by no rule\n");
         hostd = TestHostd.startWithCorrelator(data, Fixtures.CONFIG + "maillog:\n  files: [mail.log]\n  retentionDays: 30\n",

@@ -58,8 +58,7 @@ class MailboxesOnDovecotTest {
             DovecotFixture.assumeAvailable();
             originalErr = System.err;
             System.setErr(new PrintStream(new TeeStream(originalErr, log), true, StandardCharsets.UTF_8));
-            Path data = tmp.resolve("data");
-            Files.createDirectories(data);
+            Path data = TestHostd.dataDir(tmp.resolve("data"));
             String db = database(data);
             String base = Fixtures.CONFIG + (db == null ? "" : "database: \"" + db + "\"\n");
             Files.writeString(data.resolve("hostd.yaml"), base);

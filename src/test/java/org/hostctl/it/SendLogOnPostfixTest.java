@@ -66,7 +66,7 @@ class SendLogOnPostfixTest {
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
         PostfixFixture.assumeAvailable();
-        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path data = TestHostd.dataDir(tmp.resolve("data"));
         Path runDir = tmp.resolve("pf");
         Path maillog = runDir.resolve("log/maillog");
         hostd = TestHostd.start(data, Fixtures.CONFIG + "maillog:\n  files: [\"" + maillog + "\"]\n",

@@ -57,7 +57,7 @@ class SieveOnDovecotTest {
         originalErr = System.err;
         System.setErr(new PrintStream(new MailboxesOnDovecotTest.TeeStream(originalErr, log), true,
                 StandardCharsets.UTF_8));
-        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path data = TestHostd.dataDir(tmp.resolve("data"));
         Files.writeString(data.resolve("hostd.yaml"), Fixtures.CONFIG);
         Hostd.open(data, Fixtures.CLOCK).close();
         String db = data.resolve(Hostd.SQLITE_FILE).toString();

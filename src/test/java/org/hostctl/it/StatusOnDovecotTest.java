@@ -85,7 +85,7 @@ class StatusOnDovecotTest {
         originalErr = System.err;
         System.setErr(new PrintStream(new MailboxesOnDovecotTest.TeeStream(originalErr, log), true,
                 StandardCharsets.UTF_8));
-        data = Files.createDirectories(tmp.resolve("data"));
+        data = TestHostd.dataDir(tmp.resolve("data"));
         Files.writeString(data.resolve("hostd.yaml"), Fixtures.CONFIG);
         Hostd.open(data, Clock.systemUTC()).close();
         String db = data.resolve(Hostd.SQLITE_FILE).toString();

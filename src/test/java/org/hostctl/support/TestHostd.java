@@ -33,7 +33,7 @@ public final class TestHostd implements AutoCloseable {
 
     /** Starts hostd on {@code dataDir}, writing {@code configYaml} as hostd.yaml first when it is not null. */
     public static TestHostd start(Path dataDir, String configYaml, Clock clock) throws IOException {
-        Files.createDirectories(dataDir);
+        dataDir(dataDir);
         if (configYaml != null) {
             Files.writeString(dataDir.resolve("hostd.yaml"), configYaml);
         }
@@ -49,11 +49,23 @@ public final class TestHostd implements AutoCloseable {
     /** Like {@link #start(Path, String, Clock)}, with the given plug-ins. */
     public static TestHostd start(Path dataDir, String configYaml, Clock clock, Hostd.Plugins plugins)
             throws IOException {
-        Files.createDirectories(dataDir);
+        dataDir(dataDir);
         if (configYaml != null) {
             Files.writeString(dataDir.resolve("hostd.yaml"), configYaml);
         }
         return new TestHostd(dataDir, Hostd.open(dataDir, clock, plugins));
+    }
+
+    /**
+     * Creates a data directory as hostd would (no access for other users; hostd refuses a store others can read),
+     * or leaves an existing one as it is, and returns it.
+     */
+    public static Path dataDir(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir);
+            Files.setAttribute(dir, "unix:mode", 0770);
+        }
+        return dir;
     }
 
     public String url() {

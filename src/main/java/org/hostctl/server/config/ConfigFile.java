@@ -20,10 +20,13 @@ public final class ConfigFile {
 
     private ConfigFile() {}
 
-    /** Creates the data directory and a commented default configuration when they do not exist yet. */
+    /**
+     * Creates the data directory (mode 2770, {@link DataDirectory}) and a commented default configuration (mode
+     * 0640) when they do not exist yet.
+     */
     public static Path ensure(Path dataDir) {
+        DataDirectory.create(dataDir);
         try {
-            Files.createDirectories(dataDir);
             Path file = dataDir.resolve(NAME);
             if (!Files.exists(file)) {
                 Path tmp = Files.createTempFile(dataDir, ".hostd", ".yaml");

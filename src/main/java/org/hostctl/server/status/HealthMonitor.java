@@ -48,6 +48,8 @@ public final class HealthMonitor implements AutoCloseable {
     private static final Duration RECHECK_EVERY = Duration.ofSeconds(1);
     private ScheduledExecutorService scheduler;
     private ExecutorService probes;
+    /** Set by {@link #close()}: a round still running ends without probing, recording or logging. */
+    private volatile boolean closed;
 
     /**
      * @param node the name this hostd records under ({@code status.node}); its own last states are loaded
@@ -105,6 +107,10 @@ public final class HealthMonitor implements AutoCloseable {
         try {
             runOnce();
         } catch (RuntimeException e) {
+            if (closed) {
+                LOG.debug("health round ended by the stop: {}", Escape.line(e.toString()));
+                return;
+            }
             LOG.error("health round failed: {}", Escape.line(e.toString()));
         }
     }
@@ -112,6 +118,9 @@ public final class HealthMonitor implements AutoCloseable {
     /** One round: probes every check (in parallel when started) and records what changed. */
     public void runOnce() {
         List<Check> round = checks.get();
+        if (closed) {
+            return;
+        }
         Map<Check, Future<ProbeResult>> running = new LinkedHashMap<>();
         Map<Check, java.util.concurrent.atomic.AtomicLong> started = new LinkedHashMap<>();
         ExecutorService pool = probes;
@@ -120,10 +129,17 @@ public final class HealthMonitor implements AutoCloseable {
             if (pool != null) {
                 java.util.concurrent.atomic.AtomicLong start = new java.util.concurrent.atomic.AtomicLong();
                 started.put(c, start);
-                running.put(c, pool.submit(() -> {
-                    start.set(System.nanoTime());
-                    return probe(c);
-                }));
+                try {
+                    running.put(c, pool.submit(() -> {
+                        start.set(System.nanoTime());
+                        return probe(c);
+                    }));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    if (closed) {
+                        return;
+                    }
+                    throw e;
+                }
             }
         }
         // Each probe bounds itself; this bounds one that does not, counted from when it started, not from when
@@ -197,6 +213,9 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private synchronized void apply(Check c, ProbeResult r) {
+        if (closed) {
+            return;
+        }
         lastProbe.put(c.id(), System.nanoTime());
         Instant now = clock.instant();
         CheckState before = states.get(c.id());
@@ -239,17 +258,29 @@ public final class HealthMonitor implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Stops probing: the running round, if any, is interrupted and awaited (at most 5 s) before the probe threads
+     * are stopped, so that it never hands a probe to a stopped pool; nothing is recorded or logged after.
+     */
     @Override
-    public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            probes.shutdownNow();
-            try {
-                scheduler.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    public void close() {
+        ScheduledExecutorService s;
+        ExecutorService p;
+        synchronized (this) {
+            closed = true;
+            s = scheduler;
+            p = probes;
             scheduler = null;
         }
+        if (s == null) {
+            return;
+        }
+        s.shutdownNow();
+        try {
+            s.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        p.shutdownNow();
     }
 }

@@ -171,7 +171,7 @@ class HostdCommandTest {
 
     @Test
     void a_broken_config_names_the_file_and_the_key() throws IOException {
-        Files.createDirectories(data);
+        org.hostctl.support.TestHostd.dataDir(data);
         Files.writeString(data.resolve("hostd.yaml"), "php:\n  versions:\n    - {version: \"8.2\", type: cgi, handler: php82-cgi}\n  defualt: \"8.2\"\n");
 
         HostctlRun run = hostd("account", "list");

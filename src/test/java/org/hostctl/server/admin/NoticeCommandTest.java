@@ -24,7 +24,7 @@ class NoticeCommandTest {
 
     @BeforeEach
     void config() throws IOException {
-        data = Files.createDirectories(tmp.resolve("data"));
+        data = org.hostctl.support.TestHostd.dataDir(tmp.resolve("data"));
         Files.writeString(data.resolve("hostd.yaml"), """
                 mail:
                   backends:

@@ -295,8 +295,7 @@ class HttpApiTest {
     class Logging {
         @Test
         void hostds_log_never_contains_a_token_secret(@TempDir Path tmp) throws Exception {
-            Path data = tmp.resolve("data");
-            Files.createDirectories(data);
+            Path data = TestHostd.dataDir(tmp.resolve("data"));
             Files.writeString(data.resolve("hostd.yaml"), Fixtures.CONFIG);
             Path web = Files.createDirectories(tmp.resolve("web/public_html/shop")).getParent().getParent();
             List<String> own = new ArrayList<>();
@@ -348,6 +347,31 @@ class HttpApiTest {
                 assertThat(log).doesNotContain(s).doesNotContain(s.substring(4));
             }
             assertThat(log).doesNotContain(UNKNOWN_TOKEN).doesNotContain("hct_");
+        }
+
+        @Test
+        void hostd_serve_started_and_stopped_logs_no_error_or_warning(@TempDir Path tmp) throws Exception {
+            for (int run = 0; run < 3; run++) {
+                Path stderr = tmp.resolve("hostd-" + run + ".err");
+                Path stdout = tmp.resolve("hostd-" + run + ".out");
+                Process p = new ProcessBuilder(javaBinary(), "-XX:TieredStopAtLevel=1", "-cp", productionClassPath(),
+                        "org.hostctl.server.HostdMain", "serve", "--data", tmp.resolve("data").toString(),
+                        "--listen", "127.0.0.1:0")
+                        .redirectError(stderr.toFile()).redirectOutput(stdout.toFile()).start();
+                try {
+                    String url = awaitListening(p, stdout);
+                    assertThat(new RawApi(url).get("/v1/openapi.yaml", null).status()).isEqualTo(200);
+                } finally {
+                    p.destroy(); // SIGTERM: the shutdown hook stops hostd, probably during its first health round
+                    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                }
+                String log = Files.readString(stderr);
+                assertThat(log).as("hostd logs requests").contains("GET /v1/openapi.yaml 200");
+                assertThat(log.lines().filter(l -> l.contains(" ERROR ") || l.contains(" WARN ")).toList())
+                        .as("run %d:%n%s", run, log).isEmpty();
+            }
         }
 
         private String javaBinary() {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.hostctl.server.store.Database;
 import org.hostctl.server.store.StatusRepository;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -61,5 +62,45 @@ class HealthMonitorTest {
                     Duration.ofSeconds(20));
             assertThat(m.states()).hasSize(n + 1);
         }
+    }
+
+    @Test
+    void a_stop_while_a_round_lists_its_checks_logs_no_error_and_records_nothing_after() throws Exception {
+        CountDownLatch listing = new CountDownLatch(1);
+        List<Check> checks = List.of(new Check("store", "store", "hostd", sleeping(Duration.ofMillis(10))));
+        // Listing the checks reads the store (document roots), which an interrupt does not cut short.
+        java.util.function.Supplier<List<Check>> slowList = () -> {
+            listing.countDown();
+            long end = System.nanoTime() + Duration.ofMillis(500).toNanos();
+            boolean interrupted = false;
+            while (System.nanoTime() < end) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return checks;
+        };
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (Database db = Database.open("jdbc:sqlite:" + tmp.resolve("h.db"))) {
+            HealthMonitor m = new HealthMonitor(new StatusRepository(db), "test-node", slowList, Duration.ofHours(1),
+                    Duration.ofSeconds(1), Duration.ofSeconds(1), Clock.systemUTC());
+            m.start();
+            assertThat(listing.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            m.close();
+            Thread.sleep(700);
+
+            assertThat(m.state("store").state()).isEqualTo(State.UNKNOWN);
+            assertThat(new StatusRepository(db).checks()).isEmpty();
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("ERROR").doesNotContain("WARN");
     }
 }
