@@ -679,39 +679,32 @@ public final class MailLogRepository implements MailLogSink {
      * parent. Entries the account may not see are not found, in the same statement as missing ones.
      */
     public Optional<Position> find(String account, String id, String queueId, List<String> messageIds) {
-        String visibleM = "(m.account = ? OR EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = m.msg_key"
-                + " AND r.account = ?))";
-        String visibleP = "(p.account = ? OR EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = p.msg_key"
-                + " AND r.account = ?))";
-        String message = "SELECT ? AS rank, 'message' AS kind, CASE WHEN p.msg_key IS NOT NULL AND " + visibleP
-                + " THEN p.msg_key ELSE m.msg_key END AS k, CASE WHEN p.msg_key IS NOT NULL AND " + visibleP
-                + " THEN p.received_at ELSE m.received_at END AS at FROM maillog_message m"
-                + " LEFT JOIN maillog_message p ON p.msg_key = m.parent_key WHERE (" + visibleM
-                + " OR (p.msg_key IS NOT NULL AND " + visibleP + ")) AND ";
-        List<String> parts = new ArrayList<>();
         List<Object> args = new ArrayList<>();
-        List<Object> visibility = List.of(account, account, account, account, account, account, account, account);
-        parts.add(message + "m.id = ?");
-        args.add(1);
-        args.addAll(visibility);
+        StringBuilder hit = new StringBuilder("SELECT 1 AS rank, msg_key AS k FROM maillog_message WHERE id = ?");
         args.add(id == null ? "" : id);
-        parts.add("SELECT 2 AS rank, 'reject' AS kind, j.rej_key AS k, j.at AS at FROM maillog_reject j"
-                + " WHERE (j.out_account = ? OR j.in_account = ?) AND j.id = ?");
-        args.addAll(List.of(account, account, id == null ? "" : id));
         if (queueId != null) {
-            parts.add(message + "m.msg_key IN (SELECT q.msg_key FROM maillog_queue_id q WHERE q.queue_id = ?)");
-            args.add(3);
-            args.addAll(visibility);
+            hit.append(" UNION ALL SELECT 3, msg_key FROM maillog_queue_id WHERE queue_id = ?");
             args.add(queueId);
         }
         if (messageIds != null && !messageIds.isEmpty()) {
-            parts.add(message + "m.message_id IN (" + placeholders(messageIds.size()) + ")");
-            args.add(4);
-            args.addAll(visibility);
+            hit.append(" UNION ALL SELECT 4, msg_key FROM maillog_message WHERE message_id IN (")
+                    .append(placeholders(messageIds.size())).append(")");
             args.addAll(messageIds);
         }
-        String sql = "SELECT u.kind, u.k, u.at FROM (" + String.join(" UNION ALL ", parts) + ") u"
-                + " ORDER BY u.rank, u.at DESC, u.k DESC LIMIT 1";
+        String sql = "WITH hit AS (" + hit + "), seen AS (SELECT h.rank, m.msg_key AS mk, m.received_at AS mat,"
+                + " p.msg_key AS pk, p.received_at AS pat,"
+                + " (m.account = ? OR EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = m.msg_key"
+                + " AND r.account = ?)) AS mv,"
+                + " (p.msg_key IS NOT NULL AND (p.account = ? OR EXISTS (SELECT 1 FROM maillog_recipient r"
+                + " WHERE r.msg_key = p.msg_key AND r.account = ?))) AS pv"
+                + " FROM hit h JOIN maillog_message m ON m.msg_key = h.k"
+                + " LEFT JOIN maillog_message p ON p.msg_key = m.parent_key)"
+                + " SELECT 'message' AS kind, CASE WHEN pv THEN pk ELSE mk END AS k,"
+                + " CASE WHEN pv THEN pat ELSE mat END AS at, rank FROM seen WHERE mv OR pv"
+                + " UNION ALL SELECT 'reject', rej_key, at, 2 FROM maillog_reject"
+                + " WHERE id = ? AND (out_account = ? OR in_account = ?)"
+                + " ORDER BY 4, 3 DESC, 2 DESC LIMIT 1";
+        args.addAll(List.of(account, account, account, account, id == null ? "" : id, account, account));
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, args.toArray());
