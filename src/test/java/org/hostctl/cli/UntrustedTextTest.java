@@ -167,4 +167,25 @@ class UntrustedTextTest {
         assertThat(piped.out()).isEqualTo(EVIL);
         assertThat(terminal.out()).isEqualTo("spam\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202emoc.\\u2028x\\x08\\x0dy");
     }
+
+    @Test
+    void hostctls_own_help_keeps_its_colours_while_a_typed_argument_is_escaped() {
+        String before = System.getProperty("picocli.ansi");
+        System.setProperty("picocli.ansi", "true");
+        try {
+            HostctlRun help = hostctl.run("mailbox", "--help");
+            HostctlRun typo = hostctl.run("mailbox", "\u001b[2J");
+
+            assertThat(help.exitCode()).as(help.toString()).isZero();
+            assertThat(help.out()).contains("\u001b[").doesNotContain("\\x1b");
+            assertThat(typo.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(typo.err()).startsWith("hostctl: unknown command 'mailbox \\x1b[2J'");
+        } finally {
+            if (before == null) {
+                System.clearProperty("picocli.ansi");
+            } else {
+                System.setProperty("picocli.ansi", before);
+            }
+        }
+    }
 }

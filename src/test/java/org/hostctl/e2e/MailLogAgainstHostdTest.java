@@ -73,6 +73,8 @@ class MailLogAgainstHostdTest {
                 "slow@remote.example:deferred"));
         sink.message(message("EVIL000001", T0.plusSeconds(180), "evil\u001b[2J\r@remote.example", null,
                 "ann@example.com:sent"));
+        sink.message(message("FORMULA001", T0.minusSeconds(3 * 3600), "=HYPERLINK(\"http://x.example/\")@evil.example",
+                null, "ann@example.com:sent"));
         sink.reject(reject("mx1/rej/1", T0.plusSeconds(240), "spam@remote.example", "nobody@example.com", null));
     }
 
@@ -109,6 +111,33 @@ class MailLogAgainstHostdTest {
         assertThat(lines.get(5)).contains("SENT000001", "x@remote.example, bo@bob.example");
         assertThat(lines).hasSize(6);
         assertThat(run.out()).doesNotContain("\u001b", "\r");
+    }
+
+    @Test
+    void csv_never_hands_a_spreadsheet_a_formula_and_jq_strings_carry_no_escape_sequence() {
+        HostctlRun csv = alice.run("mail", "log", "--queue-id", "FORMULA001", "-o", "csv");
+        HostctlRun jq = alice.run("mail", "log", "--queue-id", "EVIL000001", "--jq", ".[].from");
+
+        assertThat(csv.exitCode()).as(csv.toString()).isZero();
+        assertThat(csv.out().lines().toList().get(1))
+                .contains(",\"'=HYPERLINK(\"\"http://x.example/\"\")@evil.example\",");
+        assertThat(jq.exitCode()).as(jq.toString()).isZero();
+        assertThat(jq.out()).isEqualTo("evil\\x1b[2J\\x0d@remote.example\n");
+    }
+
+    @Test
+    void an_answer_larger_than_hostctl_max_response_fails_with_exit_6() {
+        HostctlRun capped = new Hostctl(home).env("HOSTCTL_API_URL", hostd.url()).env("HOSTCTL_TOKEN", aliceToken)
+                .env("HOSTCTL_MAX_RESPONSE", "1K").run("mail", "log");
+        HostctlRun unreadable = new Hostctl(home).env("HOSTCTL_API_URL", hostd.url())
+                .env("HOSTCTL_TOKEN", aliceToken).env("HOSTCTL_MAX_RESPONSE", "lots").run("mail", "log");
+
+        assertThat(capped.exitCode()).as(capped.toString()).isEqualTo(6);
+        assertThat(capped.out()).isEmpty();
+        assertThat(capped.err()).isEqualTo("hostctl: the answer to GET /v1/mail/log is larger than 1 KiB, the most"
+                + " hostctl reads (set HOSTCTL_MAX_RESPONSE to change it)\n");
+        assertThat(unreadable.exitCode()).as(unreadable.toString()).isEqualTo(2);
+        assertThat(unreadable.err()).startsWith("hostctl: HOSTCTL_MAX_RESPONSE must be a size such as 64M or 1G");
     }
 
     @Test

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
         description = "Make an authenticated API call and print the response body.",
         footer = {"",
             "The body is printed on stdout as it came (JSON pretty-printed), also for an error status; the exit code "
-                    + "follows the status like every other command. --jq filters a JSON body.",
+                    + "follows the status like every other command. --jq filters a JSON body. On a terminal, control "
+                    + "characters show as escapes such as \\x1b.",
             "",
             "Examples:",
             "  hostctl api GET /v1/me",

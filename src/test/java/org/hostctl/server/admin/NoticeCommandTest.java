@@ -92,7 +92,7 @@ class NoticeCommandTest {
             {"--service", "all", "--title", "t", "--body-file", tmp.toString()},
         };
         String[] expected = {"mx-z", "--service mail", "service must be", "title", "title", "missing.txt", "UTF-8",
-            "control", "not a readable file"};
+            "U+0007 (BEL) at character 6", "not a readable file"};
         for (int i = 0; i < cases.length; i++) {
             String[] args = new String[cases[i].length + 2];
             args[0] = "notice";

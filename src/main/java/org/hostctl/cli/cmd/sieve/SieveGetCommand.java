@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
 /** {@code hostctl sieve get}. */
 @Command(name = "get", sortOptions = false, description = "Print a Sieve script, or write it to a file.",
         footer = {"",
-            "The script goes to stdout as it is stored; -o json prints name, active and content instead. -O replaces "
-                    + "FILE in one step, so that it never holds half a script.",
+            "The script goes to stdout as it is stored, byte for byte into a file or a pipe; on a terminal, control "
+                    + "characters show as escapes such as \\x1b. -o json prints name, active and content instead. -O "
+                    + "replaces FILE in one step, so that it never holds half a script.",
             "",
             "Examples:",
             "  hostctl sieve get alice@example.com filters",
