@@ -35,7 +35,9 @@ final class InteractiveShell {
     private InteractiveShell() {}
 
     static int run(CliContext context, GlobalOptions globals, PrintWriter out, PrintWriter err) throws IOException {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).name("hostctl").build()) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).name("hostctl")
+                // no probing of the terminal: its late answers would turn up as typed input
+                .graphemeCluster(false).build()) {
             DefaultParser parser = new DefaultParser();
             parser.setEofOnUnclosedQuote(false);
             picocli.CommandLine tree = Cli.build(context, new PrintWriter(new StringWriter()),
@@ -43,7 +45,6 @@ final class InteractiveShell {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("hostctl").parser(parser)
                     .completer(new ShellCompleter(tree.getCommandSpec()))
                     .option(LineReader.Option.HISTORY_IGNORE_SPACE, true)
-                    .option(LineReader.Option.AUTO_FRESH_LINE, true)
                     .build();
             // prompts of the commands (confirmations, no-echo passwords): never in the history
             LineReader prompter = LineReaderBuilder.builder().terminal(terminal).appName("hostctl")
