@@ -136,35 +136,56 @@ final class InteractiveShell {
     static final class Running {
         private final Thread thread;
         private volatile boolean cancelled;
+        private boolean finished;
         private volatile long cancelledAt;
         private volatile int code = ExitCodes.UNEXPECTED;
 
         Running(ShellSession session, List<String> words, PrintWriter out, PrintWriter err) {
             PrintWriter o = new PrintWriter(new Gate(out), true);
             PrintWriter e = new PrintWriter(new Gate(err), true);
-            thread = new Thread(() -> code = session.run(words, o, e).exitCode(), "hostctl-command");
+            thread = new Thread(() -> {
+                try {
+                    code = session.run(words, o, e).exitCode();
+                } finally {
+                    wake();
+                }
+            }, "hostctl-command");
             thread.setDaemon(true);
             thread.start();
         }
 
+        private synchronized void wake() {
+            finished = true;
+            notifyAll();
+        }
+
         void cancel() {
-            if (!cancelled) {
-                cancelledAt = System.nanoTime();
-                cancelled = true;
+            synchronized (this) {
+                if (!cancelled) {
+                    cancelledAt = System.nanoTime();
+                    cancelled = true;
+                }
+                notifyAll();
             }
             thread.interrupt();
         }
 
         /** Waits for the command; after a cancel at most {@link #GRACE_MILLIS}. */
-        int await() {
-            while (thread.isAlive()) {
-                try {
-                    thread.join(50);
-                } catch (InterruptedException e) {
-                    cancel();
+        synchronized int await() {
+            while (!finished) {
+                long wait = 0;
+                if (cancelled) {
+                    wait = GRACE_MILLIS - (System.nanoTime() - cancelledAt) / 1_000_000L;
+                    if (wait <= 0) {
+                        break;
+                    }
                 }
-                if (cancelled && System.nanoTime() - cancelledAt > GRACE_MILLIS * 1_000_000L) {
-                    break;
+                try {
+                    wait(wait);
+                } catch (InterruptedException ex) {
+                    cancelled = true;
+                    cancelledAt = System.nanoTime();
+                    thread.interrupt();
                 }
             }
             return cancelled ? CANCELLED : code;
