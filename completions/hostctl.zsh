@@ -167,6 +167,7 @@ function _complete_hostctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mail" ];    then _picocli_hostctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_hostctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} api" ];    then _picocli_hostctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_hostctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_hostctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} auth login" ];    then _picocli_hostctl_auth; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} auth status" ];    then _picocli_hostctl_auth; return $?; fi
@@ -219,87 +220,89 @@ function _complete_hostctl() {
   local cmds7=(mail)
   local cmds8=(status)
   local cmds9=(api)
-  local cmds10=(completion)
-  local cmds11=(auth login)
-  local cmds12=(auth status)
-  local cmds13=(auth logout)
-  local cmds14=(php versions)
-  local cmds15=(php show)
-  local cmds16=(php set)
-  local cmds17=(php unset)
-  local cmds18=(php verify)
-  local cmds19=(domain list)
-  local cmds20=(mailbox list)
-  local cmds21=(mailbox show)
-  local cmds22=(mailbox create)
-  local cmds23=(mailbox passwd)
-  local cmds24=(mailbox quota)
-  local cmds25=(mailbox disable)
-  local cmds26=(mailbox enable)
-  local cmds27=(mailbox delete)
-  local cmds28=(mailbox restore)
-  local cmds29=(mailbox import)
-  local cmds30=(alias list)
-  local cmds31=(alias add)
-  local cmds32=(alias remove)
-  local cmds33=(autoreply show)
-  local cmds34=(autoreply set)
-  local cmds35=(autoreply off)
-  local cmds36=(sieve list)
-  local cmds37=(sieve get)
-  local cmds38=(sieve put)
-  local cmds39=(sieve edit)
-  local cmds40=(sieve check)
-  local cmds41=(sieve test)
-  local cmds42=(sieve activate)
-  local cmds43=(sieve deactivate)
-  local cmds44=(sieve rename)
-  local cmds45=(sieve delete)
-  local cmds46=(mail log)
-  local cmds47=(mail log show)
-  local cmds48=(mail log stats)
-  local cmds49=(status history)
+  local cmds10=(shell)
+  local cmds11=(completion)
+  local cmds12=(auth login)
+  local cmds13=(auth status)
+  local cmds14=(auth logout)
+  local cmds15=(php versions)
+  local cmds16=(php show)
+  local cmds17=(php set)
+  local cmds18=(php unset)
+  local cmds19=(php verify)
+  local cmds20=(domain list)
+  local cmds21=(mailbox list)
+  local cmds22=(mailbox show)
+  local cmds23=(mailbox create)
+  local cmds24=(mailbox passwd)
+  local cmds25=(mailbox quota)
+  local cmds26=(mailbox disable)
+  local cmds27=(mailbox enable)
+  local cmds28=(mailbox delete)
+  local cmds29=(mailbox restore)
+  local cmds30=(mailbox import)
+  local cmds31=(alias list)
+  local cmds32=(alias add)
+  local cmds33=(alias remove)
+  local cmds34=(autoreply show)
+  local cmds35=(autoreply set)
+  local cmds36=(autoreply off)
+  local cmds37=(sieve list)
+  local cmds38=(sieve get)
+  local cmds39=(sieve put)
+  local cmds40=(sieve edit)
+  local cmds41=(sieve check)
+  local cmds42=(sieve test)
+  local cmds43=(sieve activate)
+  local cmds44=(sieve deactivate)
+  local cmds45=(sieve rename)
+  local cmds46=(sieve delete)
+  local cmds47=(mail log)
+  local cmds48=(mail log show)
+  local cmds49=(mail log stats)
+  local cmds50=(status history)
 
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_hostctl_status_history; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_hostctl_mail_log_stats; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_hostctl_mail_log_show; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_hostctl_mail_log; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_hostctl_sieve_delete; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_hostctl_sieve_rename; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_hostctl_sieve_deactivate; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_hostctl_sieve_activate; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_hostctl_sieve_test; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_hostctl_sieve_check; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_hostctl_sieve_edit; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_hostctl_sieve_put; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_hostctl_sieve_get; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_hostctl_sieve_list; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_hostctl_autoreply_off; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_hostctl_autoreply_set; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_hostctl_autoreply_show; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_hostctl_alias_remove; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_hostctl_alias_add; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_hostctl_alias_list; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_hostctl_mailbox_import; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_hostctl_mailbox_restore; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_hostctl_mailbox_delete; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_hostctl_mailbox_enable; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_hostctl_mailbox_disable; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_hostctl_mailbox_quota; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_hostctl_mailbox_passwd; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_hostctl_mailbox_create; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_hostctl_mailbox_show; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_hostctl_mailbox_list; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_hostctl_domain_list; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_hostctl_php_verify; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_hostctl_php_unset; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_hostctl_php_set; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_hostctl_php_show; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_hostctl_php_versions; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_hostctl_auth_logout; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_hostctl_auth_status; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_hostctl_auth_login; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_hostctl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_hostctl_status_history; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_hostctl_mail_log_stats; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_hostctl_mail_log_show; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_hostctl_mail_log; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_hostctl_sieve_delete; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_hostctl_sieve_rename; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_hostctl_sieve_deactivate; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_hostctl_sieve_activate; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_hostctl_sieve_test; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_hostctl_sieve_check; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_hostctl_sieve_edit; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_hostctl_sieve_put; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_hostctl_sieve_get; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_hostctl_sieve_list; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_hostctl_autoreply_off; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_hostctl_autoreply_set; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_hostctl_autoreply_show; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_hostctl_alias_remove; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_hostctl_alias_add; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_hostctl_alias_list; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_hostctl_mailbox_import; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_hostctl_mailbox_restore; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_hostctl_mailbox_delete; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_hostctl_mailbox_enable; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_hostctl_mailbox_disable; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_hostctl_mailbox_quota; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_hostctl_mailbox_passwd; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_hostctl_mailbox_create; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_hostctl_mailbox_show; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_hostctl_mailbox_list; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_hostctl_domain_list; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_hostctl_php_verify; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_hostctl_php_unset; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_hostctl_php_set; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_hostctl_php_show; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_hostctl_php_versions; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_hostctl_auth_logout; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_hostctl_auth_status; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_hostctl_auth_login; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_hostctl_completion; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_hostctl_shell; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_hostctl_api; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_hostctl_status; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_hostctl_mail; return $?; fi
@@ -321,7 +324,7 @@ function _picocli_hostctl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="auth php domain mailbox alias autoreply sieve mail status api completion"
+  local commands="auth php domain mailbox alias autoreply sieve mail status api shell completion"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
   local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -731,6 +734,45 @@ function _picocli_hostctl_api() {
     '--input')
       return
       ;;
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `shell` subcommand.
+function _picocli_hostctl_shell() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--keep-going' '--jsonl' '-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
     '--profile')
       return
       ;;

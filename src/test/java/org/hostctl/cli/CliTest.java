@@ -54,7 +54,8 @@ class CliTest {
                 Arguments.of("status", new String[] {"status", "--strict", "--domain", "a.example"}),
                 Arguments.of("status", new String[] {"-o", "json", "status", "--watch", "--count", "3"}),
                 Arguments.of("status", new String[] {"status", "history", "--days", "7"}),
-                Arguments.of("php", new String[] {"php", "--help"}));
+                Arguments.of("php", new String[] {"php", "--help"}),
+                Arguments.of("shell", new String[] {"-o", "json", "shell", "--keep-going", "--jsonl", "jobs.txt"}));
     }
 
     @ParameterizedTest
@@ -84,7 +85,7 @@ class CliTest {
     @Test
     void root_help_an_unknown_command_options_only_and_completion_build_the_whole_tree() {
         String[] all = {"auth", "php", "domain", "mailbox", "alias", "autoreply", "sieve", "mail", "status",
-            "api", "completion"};
+            "api", "shell", "completion"};
         assertThat(lazy("--help").getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy().getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy("phpp", "show").getSubcommands().keySet()).containsExactly(all);

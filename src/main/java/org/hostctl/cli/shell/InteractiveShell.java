@@ -35,7 +35,9 @@ final class InteractiveShell {
     private InteractiveShell() {}
 
     static int run(CliContext context, GlobalOptions globals, PrintWriter out, PrintWriter err) throws IOException {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).name("hostctl").build()) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).name("hostctl")
+                // no probing of the terminal: its late answers would turn up as typed input
+                .graphemeCluster(false).build()) {
             DefaultParser parser = new DefaultParser();
             parser.setEofOnUnclosedQuote(false);
             picocli.CommandLine tree = Cli.build(context, new PrintWriter(new StringWriter()),
@@ -43,7 +45,6 @@ final class InteractiveShell {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("hostctl").parser(parser)
                     .completer(new ShellCompleter(tree.getCommandSpec()))
                     .option(LineReader.Option.HISTORY_IGNORE_SPACE, true)
-                    .option(LineReader.Option.AUTO_FRESH_LINE, true)
                     .build();
             // prompts of the commands (confirmations, no-echo passwords): never in the history
             LineReader prompter = LineReaderBuilder.builder().terminal(terminal).appName("hostctl")
@@ -135,35 +136,56 @@ final class InteractiveShell {
     static final class Running {
         private final Thread thread;
         private volatile boolean cancelled;
+        private boolean finished;
         private volatile long cancelledAt;
         private volatile int code = ExitCodes.UNEXPECTED;
 
         Running(ShellSession session, List<String> words, PrintWriter out, PrintWriter err) {
             PrintWriter o = new PrintWriter(new Gate(out), true);
             PrintWriter e = new PrintWriter(new Gate(err), true);
-            thread = new Thread(() -> code = session.run(words, o, e).exitCode(), "hostctl-command");
+            thread = new Thread(() -> {
+                try {
+                    code = session.run(words, o, e).exitCode();
+                } finally {
+                    wake();
+                }
+            }, "hostctl-command");
             thread.setDaemon(true);
             thread.start();
         }
 
+        private synchronized void wake() {
+            finished = true;
+            notifyAll();
+        }
+
         void cancel() {
-            if (!cancelled) {
-                cancelledAt = System.nanoTime();
-                cancelled = true;
+            synchronized (this) {
+                if (!cancelled) {
+                    cancelledAt = System.nanoTime();
+                    cancelled = true;
+                }
+                notifyAll();
             }
             thread.interrupt();
         }
 
         /** Waits for the command; after a cancel at most {@link #GRACE_MILLIS}. */
-        int await() {
-            while (thread.isAlive()) {
-                try {
-                    thread.join(50);
-                } catch (InterruptedException e) {
-                    cancel();
+        synchronized int await() {
+            while (!finished) {
+                long wait = 0;
+                if (cancelled) {
+                    wait = GRACE_MILLIS - (System.nanoTime() - cancelledAt) / 1_000_000L;
+                    if (wait <= 0) {
+                        break;
+                    }
                 }
-                if (cancelled && System.nanoTime() - cancelledAt > GRACE_MILLIS * 1_000_000L) {
-                    break;
+                try {
+                    wait(wait);
+                } catch (InterruptedException ex) {
+                    cancelled = true;
+                    cancelledAt = System.nanoTime();
+                    thread.interrupt();
                 }
             }
             return cancelled ? CANCELLED : code;

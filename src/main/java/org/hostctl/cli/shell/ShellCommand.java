@@ -35,11 +35,12 @@ import picocli.CommandLine.Parameters;
                     + "script; --keep-going runs the rest. Exit status: 0 when every command succeeded, else the "
                     + "exit code of the first failure. Each failure is named on stderr with its line number.",
             "",
-            "--jsonl prints, instead of the commands' own output, one JSON object per command on stdout: "
-                    + "{\"line\":3,\"command\":\"php show x -o json\",\"exit\":0,\"result\":...,\"stderr\":null}. "
-                    + "result is the command's stdout: parsed when it printed JSON (-o json or --jq, on the line or "
-                    + "given to the shell; JSON values on several lines become an array), a string otherwise, "
-                    + "null when empty. stderr is its messages, or null. An object is printed when its command ends.",
+            "--jsonl prints, instead of the commands' own output, one JSON object per command on stdout, "
+                    + "when the command ends:",
+            "  {\"line\":3,\"command\":\"php versions\",\"exit\":0,\"result\":\"...\",\"stderr\":null}",
+            "result is the command's stdout: parsed when it printed JSON (-o json or --jq, on the line or given "
+                    + "to the shell; JSON values on several lines become an array), a string otherwise, null when "
+                    + "empty. stderr is its messages, or null.",
             "",
             "Terminal: Tab completes commands and options; history is kept in "
                     + "$XDG_STATE_HOME/hostctl/history (~/.local/state/hostctl/history), readable by you only. "

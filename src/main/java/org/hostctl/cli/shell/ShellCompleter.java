@@ -76,7 +76,11 @@ final class ShellCompleter implements Completer {
             return null;
         }
         String d = description[0];
-        int dot = d.indexOf(". ");
-        return dot > 0 ? d.substring(0, dot + 1) : d;
+        for (int dot = d.indexOf(". "); dot > 0; dot = d.indexOf(". ", dot + 1)) {
+            if (dot + 2 < d.length() && Character.isUpperCase(d.charAt(dot + 2))) {
+                return d.substring(0, dot + 1); // the first sentence ("e.g. x" does not end one)
+            }
+        }
+        return d;
     }
 }
