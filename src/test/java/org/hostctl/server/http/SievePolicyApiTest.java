@@ -181,6 +181,21 @@ class SievePolicyApiTest {
     }
 
     @Test
+    void a_script_stored_past_hostd_is_checked_again_before_it_is_activated() throws IOException {
+        Path sieve = Files.createDirectories(home().resolve("sieve"));
+        Files.writeString(sieve.resolve("legacy.sieve"),
+                "require \"enotify\";\nnotify \"mailto:evil@evil.example\";\n");
+
+        Reply r = api.post(ann + "/sieve/legacy/activate", alice);
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(422);
+        assertThat(r.code()).isEqualTo("redirect-not-allowed");
+        Path link = home().resolve(".dovecot.sieve");
+        assertThat(Files.isSymbolicLink(link) ? Files.readSymbolicLink(link).toString() : "").doesNotContain("legacy");
+        assertThat(api.delete(ann + "/sieve/legacy", alice).status()).isEqualTo(204);
+    }
+
+    @Test
     void the_autoresponder_is_held_to_the_same_policy_and_nothing_changes_when_it_is_refused() {
         Autoreply tooOften = new Autoreply("ann@example.com", true, "Away", "Back soon.\n", null, null, 1);
         Reply r = api.put(ann + "/autoreply", alice, json(tooOften));

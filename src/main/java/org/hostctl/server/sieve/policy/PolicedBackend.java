@@ -4,8 +4,9 @@ import java.util.List;
 import org.hostctl.server.sieve.SieveBackend;
 
 /**
- * A backend that checks every script against the {@link ScriptPolicy} before it validates or stores it: wrapped
- * around each configured backend, so no route, present or future, stores a script past the policy.
+ * A backend that checks every script against the {@link ScriptPolicy} before it validates, stores or activates it:
+ * wrapped around each configured backend, so no route, present or future, stores a script past the policy, and a
+ * script stored some other way (or before the policy changed) does not start running unchecked.
  */
 public final class PolicedBackend implements SieveBackend {
     private final SieveBackend backend;
@@ -45,6 +46,9 @@ public final class PolicedBackend implements SieveBackend {
 
     @Override
     public void activate(String user, String name) {
+        if (name != null) {
+            policy.admit(user, backend.get(user, name));
+        }
         backend.activate(user, name);
     }
 
