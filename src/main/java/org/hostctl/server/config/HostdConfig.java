@@ -17,10 +17,15 @@ import java.util.List;
  * @param sieve where mailboxes' Sieve scripts live and what they may do
  * @param maillog send logs: which Postfix logs to read, how long to keep what they say
  * @param status health probes of the services customers use
+ * @param socket the local socket (relative paths are inside the data directory); null for {@code api.sock} in the
+ *     data directory, {@value #SOCKET_OFF} for none
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail,
-        Sieve sieve, MailLog maillog, Status status) {
+        Sieve sieve, MailLog maillog, Status status, String socket) {
+
+    /** The {@code socket} value that turns the local socket off. */
+    public static final String SOCKET_OFF = "off";
 
     /** Default listen address. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:8640";

@@ -31,7 +31,7 @@ public final class AccountService {
     /** What {@code GET /v1/me} answers. */
     public Me me(Principal p) {
         Account a = account(p);
-        return new Me(a.name(), p.tokenId(), p.readOnly(), a.webspace(), docroots(a), phpDefault(a));
+        return new Me(a.name(), p.tokenId(), p.readOnly(), a.webspace(), docroots(a), phpDefault(a), p.unixUser());
     }
 
     /** The principal's account; it exists as long as its token does. */

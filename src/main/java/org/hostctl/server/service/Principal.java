@@ -1,10 +1,21 @@
 package org.hostctl.server.service;
 
 /**
- * The account a request acts for, as its token says.
+ * The account a request acts for, as its token or, on the local socket, its Unix user says.
  *
  * @param account account name
- * @param tokenId id of the presented token
- * @param readOnly whether the token may only read
+ * @param tokenId id of the presented token; null on the local socket
+ * @param readOnly whether the request may only read
+ * @param unixUser the Unix user of the socket's peer; null for a token
  */
-public record Principal(String account, String tokenId, boolean readOnly) {}
+public record Principal(String account, String tokenId, boolean readOnly, String unixUser) {
+    /** A principal authenticated by a token. */
+    public Principal(String account, String tokenId, boolean readOnly) {
+        this(account, tokenId, readOnly, null);
+    }
+
+    /** A principal authenticated by the kernel's peer credentials on the local socket. */
+    public static Principal ofUnixUser(String account, String unixUser, boolean readOnly) {
+        return new Principal(account, null, readOnly, unixUser);
+    }
+}

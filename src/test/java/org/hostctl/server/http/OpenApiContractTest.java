@@ -655,13 +655,13 @@ class OpenApiContractTest {
     void the_validation_rejects_what_the_document_does_not_allow() {
         JsonSchema me = schemas.getSchema(SchemaLocation.of(DOC_IRI + "#/components/schemas/Me"), config);
         JsonNode valid = Json.mapper().valueToTree(new org.hostctl.api.Me("alice", "tok_abcdefgh", false, "/srv/a",
-                List.of(new Docroot("public_html", "https://a.example/")), "8.2"));
+                List.of(new Docroot("public_html", "https://a.example/")), "8.2", null));
         assertThat(me.validate(valid)).isEmpty();
 
         ObjectNode extra = valid.deepCopy();
         extra.put("token", "hct_x");
         ObjectNode missing = valid.deepCopy();
-        missing.remove("tokenId");
+        missing.remove("account");
         ObjectNode wrongType = valid.deepCopy();
         wrongType.put("readOnly", "no");
         ObjectNode nestedExtra = valid.deepCopy();
