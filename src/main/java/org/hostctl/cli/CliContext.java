@@ -31,6 +31,8 @@ public final class CliContext {
     private final Function<String, String> linePrompt;
     private final ApiFactory apiFactory;
     private ConfigStore configStore;
+    private Path localSocket = Path.of(System.getProperty("hostctl.localSocket",
+            org.hostctl.cli.config.Settings.LOCAL_SOCKET.toString()));
     private Clock clock = Clock.systemDefaultZone();
     private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
 
@@ -111,6 +113,17 @@ public final class CliContext {
     public CliContext withTime(Clock clock, Sleeper sleeper) {
         this.clock = clock;
         this.sleeper = sleeper;
+        return this;
+    }
+
+    /** Where hostctl looks for hostd's local socket when nothing names an API and no token is set. */
+    public Path localSocket() {
+        return localSocket;
+    }
+
+    /** Replaces the local socket looked for (tests); returns this context. */
+    public CliContext withLocalSocket(Path socket) {
+        this.localSocket = socket;
         return this;
     }
 

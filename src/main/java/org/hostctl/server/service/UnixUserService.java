@@ -18,6 +18,9 @@ public final class UnixUserService {
     /** The superuser is no hosting account; a socket request from it is refused like an unmapped user's. */
     public static final String ROOT = "root";
 
+    /** Problem code of a socket caller with no account. */
+    public static final String NO_ACCOUNT = "no-unix-account";
+
     private final UnixUserRepository users;
     private final AccountRepository accounts;
 
@@ -29,11 +32,11 @@ public final class UnixUserService {
     /** The principal of a socket connection made by {@code unixUser}; refused when no account maps it. */
     public Principal authenticate(String unixUser) {
         if (ROOT.equals(unixUser)) {
-            throw new ServiceException(ServiceException.Kind.UNAUTHENTICATED, "root is not a hosting account; on"
+            throw new ServiceException(ServiceException.Kind.UNAUTHENTICATED, NO_ACCOUNT, "root is not a hosting account; on"
                     + " the local socket hostd acts for the account mapped to the calling Unix user");
         }
         UnixUserRow row = users.find(unixUser).orElseThrow(() -> new ServiceException(
-                ServiceException.Kind.UNAUTHENTICATED, "no hosting account for Unix user " + unixUser));
+                ServiceException.Kind.UNAUTHENTICATED, NO_ACCOUNT, "no hosting account for Unix user " + unixUser));
         return Principal.ofUnixUser(row.account(), row.name(), row.readOnly());
     }
 

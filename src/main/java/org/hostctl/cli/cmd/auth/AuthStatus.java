@@ -5,12 +5,13 @@ package org.hostctl.cli.cmd.auth;
  *
  * @param profile profile in use
  * @param apiUrl API URL in use
- * @param apiUrlSource where the URL came from: flag, env, profile, default
+ * @param apiUrlSource where the URL came from: flag, env, profile, socket (found by itself), default
  * @param tokenSource where the token came from: env, profile
  * @param account account the token belongs to
  * @param tokenId id of the token
  * @param readOnly whether the token may only read
  * @param webspace the account's webspace root on the server
+ * @param unixUser on hostd's local socket: the Unix user hostd saw, whose account this is; null for a token
  */
 public record AuthStatus(String profile, String apiUrl, String apiUrlSource, String tokenSource, String account,
-        String tokenId, boolean readOnly, String webspace) {}
+        String tokenId, boolean readOnly, String webspace, String unixUser) {}
