@@ -33,6 +33,7 @@ commands=(
   "--help"
   "php --help"
   "php show public_html -o json"
+  "--api-url unix:$work/no-hostd.sock php show public_html -o json"
   "php set 8.3 public_html --dry-run -o yaml"
   "status"
   "completion bash"

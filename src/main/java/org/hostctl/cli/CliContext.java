@@ -32,6 +32,9 @@ public final class CliContext {
     private final ApiFactory apiFactory;
     private ConfigStore configStore;
     private boolean inShell;
+
+    private Path localSocket = Path.of(System.getProperty("hostctl.localSocket",
+            org.hostctl.cli.config.Settings.LOCAL_SOCKET.toString()));
     private Clock clock = Clock.systemDefaultZone();
     private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
 
@@ -136,12 +139,24 @@ public final class CliContext {
         c.sleeper = sleeper;
         c.configStore = configStore;
         c.inShell = true;
+        c.localSocket = localSocket;
         return c;
     }
 
     /** Whether commands run inside {@code hostctl shell}. */
     public boolean inShell() {
         return inShell;
+    }
+
+    /** Where hostctl looks for hostd's local socket when nothing names an API and no token is set. */
+    public Path localSocket() {
+        return localSocket;
+    }
+
+    /** Replaces the local socket looked for (tests); returns this context. */
+    public CliContext withLocalSocket(Path socket) {
+        this.localSocket = socket;
+        return this;
     }
 
     public ConfigStore configStore() {

@@ -123,7 +123,9 @@ public final class CliExceptionHandler implements IExecutionExceptionHandler, IP
             details = a.errors().stream().map(Problem.FieldError::detail)
                     .filter(d -> d != null && !d.equals(m) && !m.endsWith(d)).toList();
             Problem p = a.problem();
-            if (a.status() == 401) {
+            if (a.status() == 401 && p != null && "no-unix-account".equals(p.code())) {
+                hint = null;
+            } else if (a.status() == 401) {
                 hint = "log in again with 'hostctl auth login', or check HOSTCTL_TOKEN";
             } else if (p != null && "end-of-life".equals(p.code())) {
                 hint = "add --allow-eol to set it anyway";

@@ -58,13 +58,19 @@ public final class HttpHostApi implements HostApi {
     /** The most hostctl reads of one response unless {@code HOSTCTL_MAX_RESPONSE} says otherwise: 64 MiB. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
 
+    /** Prefix of an API URL that names hostd's local socket, e.g. {@code unix:/run/hostd/api.sock}. */
+    public static final String UNIX_PREFIX = "unix:";
+
     private final HttpUrl base;
     private final OkHttpClient http;
     private final long maxResponseBytes;
+    private final String socket;
 
     /**
-     * @param baseUrl API root, e.g. {@code http://127.0.0.1:8640}
-     * @param token bearer token, or null for unauthenticated calls
+     * @param baseUrl API root, e.g. {@code http://127.0.0.1:8640}, or hostd's local socket, e.g. {@code
+     *     unix:/run/hostd/api.sock}
+     * @param token bearer token, or null for unauthenticated calls; never sent on the local socket, where hostd
+     *     knows the caller from the kernel
      * @param userAgent e.g. {@code hostctl/0.1.0}
      * @param trace where {@code --verbose} writes the HTTP trace, or null
      */
@@ -81,11 +87,17 @@ public final class HttpHostApi implements HostApi {
             throw new IllegalArgumentException("the response limit must be positive");
         }
         this.maxResponseBytes = maxResponseBytes;
-        HttpUrl parsed = HttpUrl.parse(baseUrl);
+        boolean unix = baseUrl.startsWith(UNIX_PREFIX);
+        this.socket = unix ? baseUrl.substring(UNIX_PREFIX.length()) : null;
+        if (unix && (socket.isEmpty() || !socket.startsWith("/"))) {
+            throw new IllegalArgumentException("a local socket URL is unix:/absolute/path, not " + baseUrl);
+        }
+        HttpUrl parsed = unix ? HttpUrl.get("http://localhost") : HttpUrl.parse(baseUrl);
         if (parsed == null) {
-            throw new IllegalArgumentException("not an http(s) URL: " + baseUrl);
+            throw new IllegalArgumentException("not an http(s) or unix: URL: " + baseUrl);
         }
         this.base = parsed;
+        String bearer = unix ? null : token;
         OkHttpClient.Builder b = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofSeconds(60))
@@ -95,14 +107,17 @@ public final class HttpHostApi implements HostApi {
                 .addInterceptor(chain -> {
                     Request.Builder r = chain.request().newBuilder().header("User-Agent", userAgent)
                             .header("Accept", "application/json, application/problem+json");
-                    if (token != null) {
-                        r.header("Authorization", "Bearer " + token);
+                    if (bearer != null) {
+                        r.header("Authorization", "Bearer " + bearer);
                     }
                     return chain.proceed(r.build());
                 });
         if (!parsed.isHttps()) {
             // plain HTTP (hostd on the same host): no TLS, so OkHttp does not load the JDK's trust store
             b.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+        }
+        if (unix) {
+            org.hostctl.client.socket.LocalSocketTransport.configure(b, java.nio.file.Path.of(socket));
         }
         if (trace != null) {
             b.addNetworkInterceptor(new TraceInterceptor(trace));
@@ -537,7 +552,7 @@ public final class HttpHostApi implements HostApi {
     }
 
     private UnavailableException unavailable(IOException e) {
-        String where = base.scheme() + "://" + base.host() + ":" + base.port();
+        String where = socket != null ? UNIX_PREFIX + socket : base.scheme() + "://" + base.host() + ":" + base.port();
         String why;
         if (e instanceof ConnectException) {
             why = "connection refused";

@@ -12,6 +12,9 @@ import org.hostctl.server.php.PhpCatalog;
 import org.hostctl.server.service.AccountService;
 import org.hostctl.server.service.PhpService;
 import org.hostctl.server.service.TokenService;
+import org.hostctl.server.service.UnixUserService;
+import org.hostctl.server.socket.LocalSocket;
+import org.hostctl.server.store.UnixUserRepository;
 import org.hostctl.server.store.AccountRepository;
 import org.hostctl.server.store.Database;
 import org.hostctl.server.store.TokenRepository;
@@ -68,6 +71,7 @@ public final class Hostd implements AutoCloseable {
     private final Database db;
     private final AccountService accounts;
     private final TokenService tokens;
+    private final UnixUserService unixUsers;
     private final PhpService php;
     private final MailboxService mailboxes;
     private final AliasService aliases;
@@ -98,6 +102,7 @@ public final class Hostd implements AutoCloseable {
         this.accounts = new AccountService(accountRepo, catalog, clock);
         this.tokens = new TokenService(new TokenRepository(db), accountRepo, new TokenSecrets(new SecureRandom()),
                 config.auth().defaultExpiry(), clock);
+        this.unixUsers = new UnixUserService(new UnixUserRepository(db), accountRepo);
         this.php = new PhpService(accounts, catalog, config.verifyTimeout());
         HostdConfig.Mail m = config.mail();
         MailRepository mailRepo = new MailRepository(db);
@@ -277,8 +282,25 @@ public final class Hostd implements AutoCloseable {
         return tokens;
     }
 
+    /** Unix users mapped to accounts, for the local socket. */
+    public UnixUserService unixUsers() {
+        return unixUsers;
+    }
+
     public PhpService php() {
         return php;
+    }
+
+    /**
+     * The local socket hostd serves: {@code socket} of hostd.yaml ({@code off}: none), or {@value
+     * LocalSocket#EMBEDDED_NAME} inside the data directory when hostd.yaml names none.
+     */
+    public Path socketPath() {
+        String s = config.socket();
+        if (s == null || s.isBlank()) {
+            return dataDir.toAbsolutePath().resolve(LocalSocket.EMBEDDED_NAME);
+        }
+        return HostdConfig.SOCKET_OFF.equals(s) ? null : dataDir.toAbsolutePath().resolve(s);
     }
 
     public MailboxService mailboxes() {
@@ -326,9 +348,17 @@ public final class Hostd implements AutoCloseable {
      * when a correlator was given.
      */
     public HttpApi serve(String host, int port, List<Path> extraMailLogs) {
-        http = new HttpApi(new HttpApi.Services(tokens, accounts, php, mailboxes, aliases, autoreplies, sieve,
-                mailLog, status));
-        http.start(host, port);
+        return serve(host, port, null, extraMailLogs);
+    }
+
+    /**
+     * Like {@link #serve(String, int, List)}, and serves the API on the local socket {@code socket} too when it is
+     * not null.
+     */
+    public HttpApi serve(String host, int port, Path socket, List<Path> extraMailLogs) {
+        http = new HttpApi(new HttpApi.Services(tokens, unixUsers, accounts, php, mailboxes, aliases, autoreplies,
+                sieve, mailLog, status));
+        http.start(host, port, socket == null ? null : LocalSocket.prepare(socket));
         List<Path> logs = new ArrayList<>();
         config.maillog().files().forEach(f -> logs.add(dataDir.resolve(f)));
         logs.addAll(extraMailLogs);

@@ -43,4 +43,31 @@ class HostdOnPostgresTest {
         }
         assertThat(web.resolve(".htaccess")).exists();
     }
+
+    @Test
+    void two_nodes_on_one_store_each_serve_their_own_socket_with_the_shared_unix_users(@TempDir Path tmp)
+            throws Exception {
+        PostgresFixture pg = PostgresFixture.require();
+        String config = Fixtures.CONFIG + "database: \"" + pg.createDatabase("hostd_sockets") + "\"\n";
+        Files.createDirectories(tmp.resolve("web/public_html"));
+        String me = System.getProperty("user.name");
+        try (TestHostd a = TestHostd.startWithSocket(tmp.resolve("a"), config, Fixtures.CLOCK, tmp.resolve("a/api.sock"));
+                TestHostd b = TestHostd.startWithSocket(tmp.resolve("b"), config, Fixtures.CLOCK,
+                        tmp.resolve("b/api.sock"))) {
+            a.addAccount("alice", tmp.resolve("web"), List.of(new Docroot("public_html", "http://127.0.0.1:9/")));
+            boolean root = me.equals("root");
+            if (!root) {
+                a.hostd().unixUsers().map("alice", me, false);
+            }
+            for (TestHostd node : List.of(a, b)) {
+                assertThat(node.socket()).exists();
+                org.hostctl.support.UnixHttp.Reply r = org.hostctl.support.UnixHttp.once(node.socket(), "GET", "/v1/me",
+                        java.util.Map.of(), null);
+                // the mapping made through node a holds on node b: it lives in the shared store
+                assertThat(r.status()).as(r.body()).isEqualTo(root ? 401 : 200);
+                assertThat(r.body()).contains(root ? "root is not a hosting account" : "\"account\":\"alice\"");
+            }
+            assertThat(a.socket()).isNotEqualTo(b.socket());
+        }
+    }
 }

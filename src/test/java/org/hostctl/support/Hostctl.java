@@ -21,11 +21,20 @@ public final class Hostctl {
     private HostApi api;
     private java.time.Clock clock;
     private CliContext.Sleeper sleeper;
+    private Path localSocket;
 
     public Hostctl(Path configHome) {
         env.put("XDG_CONFIG_HOME", configHome.toString());
         env.put("HOME", configHome.toString());
         this.cwd = configHome;
+        // never the machine's /run/hostd/api.sock: a test names the socket it serves
+        this.localSocket = configHome.resolve("no-local-hostd.sock");
+    }
+
+    /** Where hostctl looks for hostd's local socket when nothing names an API and no token is set. */
+    public Hostctl localSocket(Path socket) {
+        this.localSocket = socket;
+        return this;
     }
 
     public Hostctl env(String name, String value) {
@@ -87,6 +96,7 @@ public final class Hostctl {
         if (clock != null) {
             ctx.withTime(clock, sleeper);
         }
+        ctx.withLocalSocket(localSocket);
         int code = Cli.forArgs(ctx, o, e, args).execute(args);
         o.flush();
         e.flush();

@@ -19,9 +19,28 @@ public final class TestHostd implements AutoCloseable {
     private final Path dataDir;
 
     private TestHostd(Path dataDir, Hostd hostd) {
+        this(dataDir, hostd, null);
+    }
+
+    private TestHostd(Path dataDir, Hostd hostd, Path socket) {
         this.dataDir = dataDir;
         this.hostd = hostd;
-        this.http = hostd.serve("127.0.0.1", 0);
+        this.http = hostd.serve("127.0.0.1", 0, socket, List.of());
+    }
+
+    /** Like {@link #start(Path, String, Clock)}, also serving the local socket {@code socket}. */
+    public static TestHostd startWithSocket(Path dataDir, String configYaml, Clock clock, Path socket)
+            throws IOException {
+        Files.createDirectories(dataDir);
+        if (configYaml != null) {
+            Files.writeString(dataDir.resolve("hostd.yaml"), configYaml);
+        }
+        return new TestHostd(dataDir, Hostd.open(dataDir, clock), socket);
+    }
+
+    /** The local socket, or null when this hostd serves none. */
+    public Path socket() {
+        return http.socket();
     }
 
     /** Like {@link #start(Path, String, Clock)}, with a Postfix log correlator. */

@@ -51,18 +51,23 @@ public abstract class BaseCommand implements Callable<Integer> {
     protected Settings settings() {
         if (settings == null) {
             GlobalOptions g = global();
-            settings = Settings.resolve(g.profile(), g.apiUrl(), context.env(), context.configStore().load());
+            settings = Settings.resolve(g.profile(), g.apiUrl(), context.env(), context.configStore().load(),
+                    context.localSocket());
         }
         return settings;
     }
 
-    /** The API client with the effective token; fails with exit 4 when there is none. */
+    /**
+     * The API client with the effective token; fails with exit 4 when there is none, except on hostd's local socket,
+     * where no token is used.
+     */
     protected HostApi api() {
         if (api == null) {
             Settings s = settings();
-            if (s.token() == null) {
+            if (s.token() == null && !s.localSocket()) {
                 throw new HostctlException(ExitCodes.AUTH, "not logged in (profile " + s.profileName()
-                        + "); run 'hostctl auth login' or set HOSTCTL_TOKEN");
+                        + "); run 'hostctl auth login' or set HOSTCTL_TOKEN, or on the hosting server use its local"
+                        + " socket (--api-url unix:" + Settings.LOCAL_SOCKET + ")");
             }
             api = context.apiFactory().create(s.apiUrl(), s.token(), trace());
         }

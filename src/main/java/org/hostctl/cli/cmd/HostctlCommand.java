@@ -35,6 +35,8 @@ import picocli.CommandLine.ScopeType;
             "  HOSTCTL_MAX_RESPONSE  largest answer read, e.g. 256M (default: 64M)",
             "",
             "Examples:",
+            "  hostctl php show                  # logged in on the hosting server",
+            "  hostctl --api-url unix:/run/hostd/api.sock auth status",
             "  echo \"$TOKEN\" | hostctl auth login --api-url https://api.example.net",
             "  hostctl php show public_html -r",
             "  hostctl php set 8.3 public_html/shop",
@@ -52,8 +54,9 @@ public final class HostctlCommand implements Runnable {
     String profile;
 
     @Option(names = "--api-url", scope = ScopeType.INHERIT, paramLabel = "URL", order = 101,
-            description = "API URL, e.g. https://api.example.net (default: HOSTCTL_API_URL, the profile, "
-                    + "http://127.0.0.1:8640).")
+            description = "API URL, e.g. https://api.example.net, or hostd's local socket unix:/run/hostd/api.sock"
+                    + " (default: HOSTCTL_API_URL, else the profile, else that socket if it exists and no token is"
+                    + " set anywhere, else http://127.0.0.1:8640).")
     String apiUrl;
 
     @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", order = 102,

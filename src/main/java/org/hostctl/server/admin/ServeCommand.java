@@ -15,8 +15,13 @@ import picocli.CommandLine.Spec;
 /** {@code hostd serve}. */
 @Command(name = "serve", sortOptions = false,
         description = "Run the API. Creates the data directory with a commented hostd.yaml on first start.",
-        footer = {"", "Prints 'hostd listening on URL' on stdout once it accepts requests; stops on SIGTERM.", "",
+        footer = {"", "Prints 'hostd listening on URL' on stdout once it accepts requests, then 'hostd serving"
+            + " the local socket unix:PATH'; stops on SIGTERM.", "",
+            "On the local socket the caller is the Unix user the kernel reports, mapped to an account with"
+            + " 'hostd account add|update NAME --unix-user USER'; no token is needed and none is used. Its directory"
+            + " is created 0755 and must not be writable by group or others; the socket is 0666.", "",
             "Examples:", "  hostd serve --data /var/lib/hostd",
+            "  hostd serve --data /var/lib/hostd --socket /run/hostd/api.sock",
             "  hostd serve --data /var/lib/hostd --maillog /var/log/postfix.log",
             "  hostd serve --data /tmp/hostd --listen 127.0.0.1:0     # a free port"})
 public final class ServeCommand implements Callable<Integer> {
@@ -29,6 +34,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: listen in hostd.yaml, 127.0.0.1:8640). Port 0 picks one.")
     String listen;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "The local socket (default: socket in hostd.yaml, else api.sock in the data directory);"
+                    + " 'off' for none.")
+    String socket;
 
     @Option(names = "--maillog", paramLabel = "PATH",
             description = "A Postfix log file to follow for the send log, besides maillog.files in hostd.yaml."
@@ -54,7 +64,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         HttpApi api;
         try {
-            api = hostd.serve(host, port, maillogs.stream().map(p -> p.toAbsolutePath()).toList());
+            Path socketPath = socket == null ? hostd.socketPath()
+                    : org.hostctl.server.config.HostdConfig.SOCKET_OFF.equals(socket) ? null
+                    : Path.of(socket).toAbsolutePath();
+            api = hostd.serve(host, port, socketPath, maillogs.stream().map(p -> p.toAbsolutePath()).toList());
         } catch (RuntimeException e) {
             hostd.close();
             throw e;
@@ -63,6 +76,9 @@ public final class ServeCommand implements Callable<Integer> {
         HostdCommand.markServing();
         String shown = host.contains(":") ? "[" + host + "]" : host;
         spec.commandLine().getOut().println("hostd listening on http://" + shown + ":" + api.port());
+        if (api.socket() != null) {
+            spec.commandLine().getOut().println("hostd serving the local socket unix:" + api.socket());
+        }
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -19,10 +19,15 @@ import org.hostctl.server.auth.TokenExpiry;
  * @param maillog send logs: which Postfix logs to read, how long to keep what they say
  * @param status health probes of the services customers use
  * @param auth API tokens
+ * @param socket the local socket (relative paths are inside the data directory); null for {@code api.sock} in the
+ *     data directory, {@value #SOCKET_OFF} for none
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail,
-        Sieve sieve, MailLog maillog, Status status, Auth auth) {
+        Sieve sieve, MailLog maillog, Status status, Auth auth, String socket) {
+
+    /** The {@code socket} value that turns the local socket off. */
+    public static final String SOCKET_OFF = "off";
 
     /** Default listen address. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:8640";

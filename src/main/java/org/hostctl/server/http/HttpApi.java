@@ -22,28 +22,39 @@ import org.hostctl.server.service.SieveService;
 import org.hostctl.server.service.StatusService;
 import org.hostctl.server.sieve.SieveUnavailableException;
 import org.hostctl.server.service.TokenService;
+import org.hostctl.server.service.UnixUserService;
+import org.hostctl.server.socket.LocalSocket;
+import org.hostctl.server.socket.PeerCredentials;
 import org.hostctl.server.store.StoreException;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** hostd's HTTP layer: the route table on Javalin, bearer-token checks and the one problem mapper. */
+/**
+ * hostd's HTTP layer: the route table on Javalin, bearer-token checks on TCP, peer credentials on the local socket,
+ * and the one problem mapper.
+ */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final long MAX_BODY = 1 << 20;
 
     private final List<Route> routes;
     private final TokenService tokens;
+    private final UnixUserService unixUsers;
     private final StatusService status;
     private Javalin app;
+    private LocalSocket socket;
 
     /** The services the API calls. */
-    public record Services(TokenService tokens, AccountService accounts, PhpService php, MailboxService mailboxes,
-            AliasService aliases, AutoreplyService autoreplies, SieveService sieve, MailLogService mailLog,
-            StatusService status) {}
+    public record Services(TokenService tokens, UnixUserService unixUsers, AccountService accounts, PhpService php,
+            MailboxService mailboxes, AliasService aliases, AutoreplyService autoreplies, SieveService sieve,
+            MailLogService mailLog, StatusService status) {}
 
     public HttpApi(Services s) {
         this.tokens = s.tokens();
+        this.unixUsers = s.unixUsers();
         this.status = s.status();
         this.routes = Routes.table(new MeHandler(s.accounts()), new PhpHandler(s.php()),
                 new MailHandler(s.mailboxes(), s.aliases(), s.autoreplies()), new SieveHandler(s.sieve()),
@@ -57,13 +68,29 @@ public final class HttpApi {
 
     /** Starts listening on {@code host:port}; port 0 picks a free one. */
     public void start(String host, int port) {
+        start(host, port, null);
+    }
+
+    /**
+     * Starts listening on {@code host:port} (port 0 picks a free one) and, when {@code socket} is not null, on the
+     * local socket, where the caller is the Unix user the kernel reports.
+     */
+    public void start(String host, int port, LocalSocket socket) {
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = MAX_BODY;
             config.http.prefer405over404 = false;
-            config.jetty.host = host;
-            config.jetty.port = port;
+            // the TCP connector first: Javalin reports the port of the first connector
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector tcp = new ServerConnector(server, new HttpConnectionFactory(http));
+                tcp.setHost(host);
+                tcp.setPort(port);
+                return tcp;
+            });
+            if (socket != null) {
+                config.jetty.addConnector(socket::connector);
+            }
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemHandler()));
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new FilterHolder(new MethodOverrideFilter()), "/*", EnumSet.of(DispatcherType.REQUEST)));
@@ -81,15 +108,27 @@ public final class HttpApi {
             config.routes.exception(Exception.class, ProblemMapper::unexpected);
         });
         app.start();
+        if (socket != null) {
+            this.socket = socket;
+            socket.open();
+        }
     }
 
     public int port() {
         return app.port();
     }
 
+    /** The local socket, or null when hostd serves none. */
+    public java.nio.file.Path socket() {
+        return socket == null ? null : socket.path();
+    }
+
     public void stop() {
         if (app != null) {
             app.stop();
+        }
+        if (socket != null) {
+            socket.remove();
         }
     }
 
@@ -128,7 +167,14 @@ public final class HttpApi {
                 route.handler().handle(ctx);
                 return;
             }
-            Principal p = authenticate(ctx);
+            Optional<String> unixUser = PeerCredentials.unixUser(ctx.req());
+            // on the local socket the kernel says who calls; the Authorization header is not even looked at
+            Principal p = unixUser.isPresent() ? unixUsers.authenticate(unixUser.get()) : authenticate(ctx);
+            if (route.access() == Route.Access.WRITE && p.readOnly() && p.unixUser() != null) {
+                throw new ServiceException(ServiceException.Kind.FORBIDDEN, "read-only-socket",
+                        "Unix user " + p.unixUser() + " has read-only access to account " + p.account() + "; "
+                                + route.method() + " " + route.path() + " needs read-write access");
+            }
             if (route.access() == Route.Access.WRITE && p.readOnly()) {
                 throw new ServiceException(ServiceException.Kind.FORBIDDEN, "read-only-token",
                         "this token is read-only; " + route.method() + " " + route.path() + " needs a read-write token");

@@ -32,7 +32,7 @@ public final class AccountService {
     public Me me(Principal p) {
         Account a = account(p);
         return new Me(a.name(), p.tokenId(), p.readOnly(), a.webspace(), docroots(a), phpDefault(a),
-                p.tokenExpiresAt());
+                p.tokenExpiresAt(), p.unixUser());
     }
 
     /** The principal's account; it exists as long as its token does. */

@@ -52,4 +52,28 @@ class ConfigStoreTest {
         assertThat(Settings.resolve(null, null, Map.of(), Config.empty()))
                 .isEqualTo(new Settings("default", Settings.DEFAULT_API_URL, "default", null, null));
     }
+
+    @Test
+    void the_local_socket_comes_after_the_profile_and_only_with_no_token_anywhere(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path tmp) throws IOException {
+        java.nio.file.Path socket = tmp.resolve("api.sock");
+        java.nio.file.Path missing = tmp.resolve("missing.sock");
+        Files.createFile(socket);
+        Config empty = Config.empty();
+
+        assertThat(Settings.resolve(null, null, Map.of(), empty, socket))
+                .isEqualTo(new Settings("default", "unix:" + socket, "socket", null, null));
+        assertThat(Settings.resolve(null, null, Map.of(), empty, socket).localSocket()).isTrue();
+        assertThat(Settings.resolve(null, null, Map.of(), empty, missing))
+                .isEqualTo(new Settings("default", Settings.DEFAULT_API_URL, "default", null, null));
+        assertThat(Settings.resolve(null, null, Map.of("HOSTCTL_TOKEN", "hct_env"), empty, socket))
+                .as("a token is for a URL, not for the socket")
+                .isEqualTo(new Settings("default", Settings.DEFAULT_API_URL, "default", "hct_env", "env"));
+        assertThat(Settings.resolve(null, null, Map.of("HOSTCTL_API_URL", "http://env"), empty, socket).apiUrl())
+                .isEqualTo("http://env");
+        assertThat(Settings.resolve(null, "unix:/elsewhere.sock", Map.of("HOSTCTL_API_URL", "http://env"), empty,
+                socket)).isEqualTo(new Settings("default", "unix:/elsewhere.sock", "flag", null, null));
+        Config profile = new Config("work", Map.of("work", new Profile("http://profile", null)));
+        assertThat(Settings.resolve(null, null, Map.of(), profile, socket).apiUrl()).isEqualTo("http://profile");
+    }
 }

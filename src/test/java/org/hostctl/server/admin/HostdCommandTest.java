@@ -179,4 +179,42 @@ class HostdCommandTest {
         assertThat(run.exitCode()).isEqualTo(5);
         assertThat(run.err()).contains("hostd.yaml").contains("defualt");
     }
+
+    @Test
+    void a_unix_user_is_mapped_on_add_changed_by_update_and_never_to_two_accounts_or_root() throws IOException {
+        HostctlRun add = hostd("account", "add", "shop", "--webspace", web.toString(), "--unix-user", "shop", "-o",
+                "json");
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+        JsonNode a = Json.mapper().readTree(add.out());
+        assertThat(a.get("unixUser").asText()).isEqualTo("shop");
+        assertThat(a.get("socketAccess").asText()).isEqualTo("read-write");
+
+        HostctlRun twice = hostd("account", "add", "other", "--webspace", web.toString(), "--unix-user", "shop");
+        assertThat(twice.exitCode()).as(twice.toString()).isEqualTo(5);
+        assertThat(twice.err()).isEqualTo("hostd: Unix user shop is already mapped to account shop\n");
+        HostctlRun root = hostd("account", "add", "other", "--webspace", web.toString(), "--unix-user", "root");
+        assertThat(root.exitCode()).isEqualTo(5);
+        assertThat(root.err()).isEqualTo("hostd: root cannot be mapped to an account\n");
+        assertThat(hostd("account", "show", "other").exitCode()).as("nothing was added").isEqualTo(3);
+
+        assertThat(hostd("account", "add", "other", "--webspace", web.toString()).exitCode()).isZero();
+        assertThat(hostd("account", "update", "other", "--unix-user", "shop").exitCode()).isEqualTo(5);
+        HostctlRun ro = hostd("account", "update", "shop", "--socket-access", "read-only");
+        assertThat(ro.exitCode()).as(ro.toString()).isZero();
+        assertThat(hostd("account", "list").out()).containsPattern("shop .* shop \\(read-only\\)\n");
+        HostctlRun moved = hostd("account", "update", "shop", "--unix-user", "shop2");
+        assertThat(moved.exitCode()).as(moved.toString()).isZero();
+        JsonNode shown = Json.mapper().readTree(hostd("account", "show", "shop", "-o", "json").out());
+        assertThat(shown.get("unixUser").asText()).isEqualTo("shop2");
+        assertThat(shown.get("socketAccess").asText()).as("the access stays").isEqualTo("read-only");
+
+        assertThat(hostd("account", "update", "shop", "--no-unix-user").exitCode()).isZero();
+        assertThat(Json.mapper().readTree(hostd("account", "show", "shop", "-o", "json").out()).has("unixUser"))
+                .isFalse();
+        assertThat(hostd("account", "update", "other", "--unix-user", "shop").exitCode()).isZero();
+        assertThat(hostd("account", "update", "nobody", "--unix-user", "x").exitCode()).isEqualTo(3);
+        assertThat(hostd("account", "update", "shop").exitCode()).isNotZero();
+        assertThat(hostd("account", "add", "x", "--webspace", web.toString(), "--unix-user", "Bad/Name")
+                .exitCode()).isEqualTo(5);
+    }
 }

@@ -656,7 +656,7 @@ class OpenApiContractTest {
         JsonSchema me = schemas.getSchema(SchemaLocation.of(DOC_IRI + "#/components/schemas/Me"), config);
         JsonNode valid = Json.mapper().valueToTree(new org.hostctl.api.Me("alice", "tok_abcdefgh", false, "/srv/a",
                 List.of(new Docroot("public_html", "https://a.example/")), "8.2",
-                java.time.Instant.parse("2027-11-28T12:00:00Z")));
+                java.time.Instant.parse("2027-11-28T12:00:00Z"), null));
         assertThat(me.validate(valid)).isEmpty();
         ObjectNode neverExpires = valid.deepCopy();
         neverExpires.remove("tokenExpiresAt");
@@ -665,7 +665,7 @@ class OpenApiContractTest {
         ObjectNode extra = valid.deepCopy();
         extra.put("token", "hct_x");
         ObjectNode missing = valid.deepCopy();
-        missing.remove("tokenId");
+        missing.remove("account");
         ObjectNode wrongType = valid.deepCopy();
         wrongType.put("readOnly", "no");
         ObjectNode nestedExtra = valid.deepCopy();

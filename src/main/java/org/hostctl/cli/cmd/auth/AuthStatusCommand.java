@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
         footer = {"", "Exits 4 when no token is set or the API does not accept it (an expired token too). Warns"
                 + " on stderr when the token expires within 7 days: ask the provider for a new one and log in with it.",
             "",
+            "On the hosting server hostctl needs no token: with no API URL and no token set anywhere it uses"
+            + " hostd's local socket /run/hostd/api.sock, where your Unix user's account is yours. Then it says"
+            + " 'local socket, account shop (Unix user shop)' on stderr.", "",
             "Examples:", "  hostctl auth status", "  hostctl auth status -o json --jq .account"})
 public final class AuthStatusCommand extends BaseCommand {
     static final List<Column<AuthStatus>> COLUMNS = List.of(
@@ -26,8 +29,10 @@ public final class AuthStatusCommand extends BaseCommand {
             Column.of("ACCOUNT", AuthStatus::account),
             Column.of("TOKEN", AuthStatus::tokenId),
             Column.of("ACCESS", s -> s.readOnly() ? "read-only" : "read-write"),
-            Column.of("EXPIRES", s -> s.tokenExpiresAt() == null ? "never" : s.tokenExpiresAt().toString()),
-            Column.of("TOKEN FROM", AuthStatus::tokenSource));
+            Column.of("EXPIRES", s -> s.unixUser() != null && s.tokenId() == null ? ""
+                    : s.tokenExpiresAt() == null ? "never" : s.tokenExpiresAt().toString()),
+            Column.of("TOKEN FROM", AuthStatus::tokenSource),
+            Column.of("UNIX USER", AuthStatus::unixUser));
 
     /** {@code auth status} warns when the token has less than this left. */
     static final Duration EXPIRY_WARNING = Duration.ofDays(7);
@@ -41,8 +46,13 @@ public final class AuthStatusCommand extends BaseCommand {
         Settings s = settings();
         Me me = api().me();
         Instant expires = me.tokenExpiresAt() == null ? null : me.tokenExpiresAt().truncatedTo(ChronoUnit.SECONDS);
-        out().one(new AuthStatus(s.profileName(), s.apiUrl(), s.apiUrlSource(), s.tokenSource(), me.account(),
-                me.tokenId(), me.readOnly(), me.webspace(), expires), COLUMNS);
+        boolean socket = s.localSocket() && me.unixUser() != null;
+        out().one(new AuthStatus(s.profileName(), s.apiUrl(), s.apiUrlSource(), socket ? null : s.tokenSource(),
+                me.account(), me.tokenId(), me.readOnly(), me.webspace(), expires, me.unixUser()), COLUMNS);
+        if (socket) {
+            out().info("local socket, account " + me.account() + " (Unix user " + me.unixUser() + ")"
+                    + (me.readOnly() ? ", read-only" : ""));
+        }
         Instant now = context.clock().instant();
         if (expires != null && Duration.between(now, expires).compareTo(EXPIRY_WARNING) < 0) {
             out().warn("token " + me.tokenId() + " expires " + expires + ", in "
