@@ -322,7 +322,7 @@ public final class Hostd implements AutoCloseable {
     public HttpApi serve(String host, int port, List<Path> extraMailLogs) {
         http = new HttpApi(new HttpApi.Services(tokens, accounts, php, mailboxes, aliases, autoreplies, sieve,
                 mailLog, status));
-        http.start(host, port);
+        http.start(host, port, config.http());
         List<Path> logs = new ArrayList<>();
         config.maillog().files().forEach(f -> logs.add(dataDir.resolve(f)));
         logs.addAll(extraMailLogs);

@@ -23,6 +23,11 @@ import org.hostctl.server.service.StatusService;
 import org.hostctl.server.sieve.SieveUnavailableException;
 import org.hostctl.server.service.TokenService;
 import org.hostctl.server.store.StoreException;
+import org.hostctl.server.config.HostdConfig;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +60,13 @@ public final class HttpApi {
         return routes;
     }
 
-    /** Starts listening on {@code host:port}; port 0 picks a free one. */
+    /** Starts listening on {@code host:port} with the default limits; port 0 picks a free one. */
     public void start(String host, int port) {
+        start(host, port, new HostdConfig.Http(null, null, null, null, null, null));
+    }
+
+    /** Starts listening on {@code host:port} with the given limits; port 0 picks a free one. */
+    public void start(String host, int port, HostdConfig.Http limits) {
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -64,6 +74,9 @@ public final class HttpApi {
             config.http.prefer405over404 = false;
             config.jetty.host = host;
             config.jetty.port = port;
+            if (limits.limits()) {
+                limit(config.jetty, host, port, limits);
+            }
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemHandler()));
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new FilterHolder(new MethodOverrideFilter()), "/*", EnumSet.of(DispatcherType.REQUEST)));
@@ -81,6 +94,28 @@ public final class HttpApi {
             config.routes.exception(Exception.class, ProblemMapper::unexpected);
         });
         app.start();
+    }
+
+    /**
+     * Bounds what connections may cost: a fixed pool of request threads, a connection limit (when reached, hostd
+     * stops accepting: new connections wait in the accept queue until others close), a kernel accept queue long enough for a burst
+     * of new connections, an idle timeout and a header timeout. An idle or slow connection holds no thread (Jetty
+     * reads request heads without blocking), so a fresh request finds a free thread.
+     */
+    private static void limit(io.javalin.config.JettyConfig jetty, String host, int port, HostdConfig.Http l) {
+        QueuedThreadPool pool = new QueuedThreadPool(l.maxThreads(), Math.min(8, l.maxThreads()), 60_000);
+        pool.setName("hostd-http");
+        jetty.threadPool = pool;
+        jetty.addConnector((server, httpConfig) -> {
+            ServerConnector c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
+            c.setHost(host);
+            c.setPort(port);
+            c.setAcceptQueueSize(l.acceptQueue());
+            c.setIdleTimeout(l.idleTimeoutSeconds() * 1000L);
+            c.addBean(new HeaderTimeout(java.time.Duration.ofSeconds(l.headerTimeoutSeconds())));
+            return c;
+        });
+        jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(l.maxConnections(), server)));
     }
 
     public int port() {
