@@ -358,7 +358,7 @@ public final class Hostd implements AutoCloseable {
     public HttpApi serve(String host, int port, Path socket, List<Path> extraMailLogs) {
         http = new HttpApi(new HttpApi.Services(tokens, unixUsers, accounts, php, mailboxes, aliases, autoreplies,
                 sieve, mailLog, status));
-        http.start(host, port, socket == null ? null : LocalSocket.prepare(socket));
+        http.start(host, port, socket == null ? null : LocalSocket.prepare(socket), config.http());
         List<Path> logs = new ArrayList<>();
         config.maillog().files().forEach(f -> logs.add(dataDir.resolve(f)));
         logs.addAll(extraMailLogs);

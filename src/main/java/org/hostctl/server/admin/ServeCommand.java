@@ -36,8 +36,8 @@ public final class ServeCommand implements Callable<Integer> {
     String listen;
 
     @Option(names = "--socket", paramLabel = "PATH",
-            description = "The local socket (default: socket in hostd.yaml, else api.sock in the data directory);"
-                    + " 'off' for none.")
+            description = "The local socket (default: socket in hostd.yaml, else run/api.sock in the data"
+                    + " directory); 'off' for none.")
     String socket;
 
     @Option(names = "--maillog", paramLabel = "PATH",

@@ -21,10 +21,11 @@ import org.hostctl.server.auth.TokenExpiry;
  * @param auth API tokens
  * @param socket the local socket (relative paths are inside the data directory); null for {@code api.sock} in the
  *     data directory, {@value #SOCKET_OFF} for none
+ * @param http limits of the HTTP server
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail,
-        Sieve sieve, MailLog maillog, Status status, Auth auth, String socket) {
+        Sieve sieve, MailLog maillog, Status status, Auth auth, String socket, Http http) {
 
     /** The {@code socket} value that turns the local socket off. */
     public static final String SOCKET_OFF = "off";
@@ -41,6 +42,36 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
         maillog = maillog == null ? new MailLog(null, null) : maillog;
         status = status == null ? new Status(null, null, null, null, null, null) : status;
         auth = auth == null ? new Auth(null) : auth;
+        http = http == null ? new Http(null, null, null, null, null, null) : http;
+    }
+
+    /**
+     * Limits of the HTTP server, so that idle or slow connections cannot starve requests (the commented default
+     * hostd.yaml and README explain each).
+     *
+     * @param limits false: the HTTP library's own defaults (no connection limit, up to 250 threads, 30 s idle
+     *     timeout, no header timeout), for comparison in benchmarks only
+     * @param maxConnections connections open at once; further ones wait in the accept queue
+     * @param maxThreads threads handling requests
+     * @param acceptQueue connections the kernel queues before hostd accepts them
+     * @param idleTimeoutSeconds how long a connection may stay silent
+     * @param headerTimeoutSeconds how long a client may take to send a request line and headers it has started
+     */
+    public record Http(Boolean limits, Integer maxConnections, Integer maxThreads, Integer acceptQueue,
+            Integer idleTimeoutSeconds, Integer headerTimeoutSeconds) {
+        public Http {
+            limits = limits == null || limits;
+            maxConnections = maxConnections == null ? 4096 : maxConnections;
+            maxThreads = maxThreads == null ? 32 : maxThreads;
+            acceptQueue = acceptQueue == null ? 1024 : acceptQueue;
+            idleTimeoutSeconds = idleTimeoutSeconds == null ? 20 : idleTimeoutSeconds;
+            headerTimeoutSeconds = headerTimeoutSeconds == null ? 10 : headerTimeoutSeconds;
+            if (maxConnections < 16 || maxThreads < 8 || acceptQueue < 1 || idleTimeoutSeconds < 1
+                    || headerTimeoutSeconds < 1) {
+                throw new IllegalArgumentException("http: maxConnections must be at least 16, maxThreads at least 8;"
+                        + " acceptQueue, idleTimeoutSeconds and headerTimeoutSeconds at least 1");
+            }
+        }
     }
 
     public Duration verifyTimeout() {

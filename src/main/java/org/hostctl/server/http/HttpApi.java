@@ -26,6 +26,11 @@ import org.hostctl.server.service.UnixUserService;
 import org.hostctl.server.socket.LocalSocket;
 import org.hostctl.server.socket.PeerCredentials;
 import org.hostctl.server.store.StoreException;
+import org.hostctl.server.config.HostdConfig;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
@@ -66,28 +71,32 @@ public final class HttpApi {
         return routes;
     }
 
-    /** Starts listening on {@code host:port}; port 0 picks a free one. */
+    /** Starts listening on {@code host:port} with the default limits; port 0 picks a free one. */
     public void start(String host, int port) {
-        start(host, port, null);
+        start(host, port, null, new HostdConfig.Http(null, null, null, null, null, null));
     }
 
     /**
-     * Starts listening on {@code host:port} (port 0 picks a free one) and, when {@code socket} is not null, on the
-     * local socket, where the caller is the Unix user the kernel reports.
+     * Starts listening on {@code host:port} (port 0 picks a free one) with the given limits and, when {@code socket}
+     * is not null, on the local socket, where the caller is the Unix user the kernel reports.
      */
-    public void start(String host, int port, LocalSocket socket) {
+    public void start(String host, int port, LocalSocket socket, HostdConfig.Http limits) {
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = MAX_BODY;
             config.http.prefer405over404 = false;
             // the TCP connector first: Javalin reports the port of the first connector
-            config.jetty.addConnector((server, http) -> {
-                ServerConnector tcp = new ServerConnector(server, new HttpConnectionFactory(http));
-                tcp.setHost(host);
-                tcp.setPort(port);
-                return tcp;
-            });
+            if (limits.limits()) {
+                limit(config.jetty, host, port, limits);
+            } else {
+                config.jetty.addConnector((server, http) -> {
+                    ServerConnector tcp = new ServerConnector(server, new HttpConnectionFactory(http));
+                    tcp.setHost(host);
+                    tcp.setPort(port);
+                    return tcp;
+                });
+            }
             if (socket != null) {
                 config.jetty.addConnector(socket::connector);
             }
@@ -112,6 +121,28 @@ public final class HttpApi {
             this.socket = socket;
             socket.open();
         }
+    }
+
+    /**
+     * Bounds what connections may cost: a fixed pool of request threads, a connection limit (when reached, hostd
+     * stops accepting: new connections wait in the accept queue until others close), a kernel accept queue long enough for a burst
+     * of new connections, an idle timeout and a header timeout. An idle or slow connection holds no thread (Jetty
+     * reads request heads without blocking), so a fresh request finds a free thread.
+     */
+    private static void limit(io.javalin.config.JettyConfig jetty, String host, int port, HostdConfig.Http l) {
+        QueuedThreadPool pool = new QueuedThreadPool(l.maxThreads(), Math.min(8, l.maxThreads()), 60_000);
+        pool.setName("hostd-http");
+        jetty.threadPool = pool;
+        jetty.addConnector((server, httpConfig) -> {
+            ServerConnector c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
+            c.setHost(host);
+            c.setPort(port);
+            c.setAcceptQueueSize(l.acceptQueue());
+            c.setIdleTimeout(l.idleTimeoutSeconds() * 1000L);
+            c.addBean(new HeaderTimeout(java.time.Duration.ofSeconds(l.headerTimeoutSeconds())));
+            return c;
+        });
+        jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(l.maxConnections(), server)));
     }
 
     public int port() {

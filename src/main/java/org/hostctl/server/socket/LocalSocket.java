@@ -30,8 +30,11 @@ public final class LocalSocket {
     /** The socket of a packaged hostd. */
     public static final Path PACKAGED = Path.of("/run/hostd/api.sock");
 
-    /** The socket file inside the data directory when hostd.yaml names none. */
-    public static final String EMBEDDED_NAME = "api.sock";
+    /**
+     * The socket inside the data directory when hostd.yaml names none: in a directory of its own, since the data
+     * directory is group-writable (Dovecot and Postfix create SQLite's -wal/-shm files there).
+     */
+    public static final String EMBEDDED_NAME = "run/api.sock";
 
     /** {@code sun_path} holds 108 bytes including the terminating NUL. */
     private static final int MAX_PATH_BYTES = 107;
