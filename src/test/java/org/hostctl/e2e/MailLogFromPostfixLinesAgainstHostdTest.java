@@ -52,7 +52,7 @@ class MailLogFromPostfixLinesAgainstHostdTest {
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path data = TestHostd.dataDir(tmp.resolve("data"));
         hostd = TestHostd.start(data, Fixtures.CONFIG + "maillog:\n  files: [mail.log]\n  retentionDays: 30\n",
                 Fixtures.CLOCK);
         hostd.addAccount("alice", tmp, List.of());

@@ -48,7 +48,7 @@ class ShellOnTerminalTest {
             Assumptions.assumeTrue(tmux, "tmux is not installed (.ci/install-packages installs it)");
         }
         tmp = dir;
-        Path data = Files.createDirectories(dir.resolve("data"));
+        Path data = TestHostd.dataDir(dir.resolve("data"));
         Files.writeString(data.resolve("mail.log"), "");
         hostd = TestHostd.start(data, Fixtures.CONFIG + "maillog:\n  files: [mail.log]\n  retentionDays: 30\n",
                 Fixtures.CLOCK);

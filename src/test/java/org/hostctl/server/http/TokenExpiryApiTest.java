@@ -140,7 +140,7 @@ class TokenExpiryApiTest {
 
     @Test
     void a_malformed_auth_token_expiry_stops_hostd_naming_the_setting() throws IOException {
-        Path data = Files.createDirectories(tmp.resolve("bad"));
+        Path data = TestHostd.dataDir(tmp.resolve("bad"));
         Files.writeString(data.resolve("hostd.yaml"), Fixtures.CONFIG + "auth: {tokenExpiry: 2027-01-01}\n");
 
         assertThatThrownBy(() -> Hostd.open(data, clock)).hasMessageContaining("auth.tokenExpiry")
