@@ -51,9 +51,10 @@ class HostdOnPostgresTest {
         String config = Fixtures.CONFIG + "database: \"" + pg.createDatabase("hostd_sockets") + "\"\n";
         Files.createDirectories(tmp.resolve("web/public_html"));
         String me = System.getProperty("user.name");
-        try (TestHostd a = TestHostd.startWithSocket(tmp.resolve("a"), config, Fixtures.CLOCK, tmp.resolve("a/api.sock"));
+        try (TestHostd a = TestHostd.startWithSocket(tmp.resolve("a"), config, Fixtures.CLOCK,
+                        tmp.resolve("a/run/api.sock"));
                 TestHostd b = TestHostd.startWithSocket(tmp.resolve("b"), config, Fixtures.CLOCK,
-                        tmp.resolve("b/api.sock"))) {
+                        tmp.resolve("b/run/api.sock"))) {
             a.addAccount("alice", tmp.resolve("web"), List.of(new Docroot("public_html", "http://127.0.0.1:9/")));
             boolean root = me.equals("root");
             if (!root) {

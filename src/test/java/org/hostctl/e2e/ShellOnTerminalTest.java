@@ -162,7 +162,7 @@ class ShellOnTerminalTest {
         keys("php versions --no-headers", "Enter");
         screen(s -> s.contains("8.3"), "the versions");
         keys("php show --no-such-option", "Enter");
-        screen(s -> s.contains("Unknown option"), "the usage error");
+        screen(s -> s.contains("unknown option"), "the usage error");
         keys("exit", "Enter");
         screen(s -> s.contains("EXITED 0"), "the shell ending with 0");
         killTmux();

@@ -31,7 +31,7 @@ public final class TestHostd implements AutoCloseable {
     /** Like {@link #start(Path, String, Clock)}, also serving the local socket {@code socket}. */
     public static TestHostd startWithSocket(Path dataDir, String configYaml, Clock clock, Path socket)
             throws IOException {
-        Files.createDirectories(dataDir);
+        dataDir(dataDir);
         if (configYaml != null) {
             Files.writeString(dataDir.resolve("hostd.yaml"), configYaml);
         }
