@@ -1,8 +1,10 @@
 package org.hostctl.cli;
 
 import java.io.Console;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +34,7 @@ public final class CliContext {
     private final ApiFactory apiFactory;
     private ConfigStore configStore;
     private boolean inShell;
+    private Boolean stdoutTerminal;
 
     private Path localSocket = Path.of(System.getProperty("hostctl.localSocket",
             org.hostctl.cli.config.Settings.LOCAL_SOCKET.toString()));
@@ -53,12 +56,13 @@ public final class CliContext {
         this.secretPrompt = secretPrompt;
         this.linePrompt = linePrompt;
         this.apiFactory = apiFactory;
+        this.stdoutTerminal = interactive;
     }
 
     /** The real process: {@code System.getenv()}, the working directory, stdin and the console. */
     public static CliContext system() {
         Console console = System.console();
-        return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, console != null,
+        CliContext context = new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, console != null,
                 prompt -> {
                     Console c = System.console();
                     return c == null ? null : c.readPassword("%s", prompt);
@@ -69,6 +73,22 @@ public final class CliContext {
                 },
                 (url, token, trace) -> new HttpHostApi(url, token, "hostctl/" + Version.get(), trace,
                         maxResponseBytes(System.getenv())));
+        context.stdoutTerminal = console != null ? Boolean.TRUE : null; // else asked of /proc when needed
+        return context;
+    }
+
+    /** What file descriptor {@code fd} of this process is, as /proc names it; empty when that cannot be read. */
+    private static String fdTarget(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "";
+        }
+    }
+
+    /** Whether a file descriptor's target (from /proc/self/fd) is a terminal device. */
+    static boolean isTerminal(String target) {
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
     }
 
     /** The response limit {@code HOSTCTL_MAX_RESPONSE} sets, 64 MiB by default; a usage error when unreadable. */
@@ -90,6 +110,17 @@ public final class CliContext {
 
     public InputStream stdin() {
         return stdin;
+    }
+
+    /**
+     * Whether stdout is a terminal, even when stdin is not: text a remote party wrote (a Sieve script, an API
+     * answer) is then shown with its control characters escaped rather than written byte for byte.
+     */
+    public boolean stdoutTerminal() {
+        if (stdoutTerminal == null) {
+            stdoutTerminal = isTerminal(fdTarget(1));
+        }
+        return stdoutTerminal;
     }
 
     /** Whether stdin and stdout are a terminal, so that hostctl may prompt. */
@@ -139,6 +170,7 @@ public final class CliContext {
         c.sleeper = sleeper;
         c.configStore = configStore;
         c.inShell = true;
+        c.stdoutTerminal = stdoutTerminal();
         c.localSocket = localSocket;
         return c;
     }

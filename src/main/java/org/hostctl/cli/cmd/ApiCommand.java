@@ -95,7 +95,7 @@ public final class ApiCommand extends BaseCommand {
             out().out().flush();
         } else {
             // another body as it came into a file or a pipe; on a terminal its controls are escaped
-            out().document(new String(r.body(), StandardCharsets.UTF_8), !context.interactive());
+            out().document(new String(r.body(), StandardCharsets.UTF_8), !context.stdoutTerminal());
         }
     }
 

@@ -54,7 +54,7 @@ public final class SieveGetCommand extends BaseCommand {
             }
         } else if (out().format() == Format.table) {
             // a script is text the user wrote: exact into a file or a pipe, its controls escaped on a terminal
-            out().document(content, !context.interactive());
+            out().document(content, !context.stdoutTerminal());
         } else {
             out().one(s, SieveColumns.scripts());
         }
