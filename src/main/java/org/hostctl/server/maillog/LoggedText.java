@@ -31,24 +31,12 @@ public final class LoggedText {
         return t.length() <= max ? t : t.substring(0, max);
     }
 
-    /** The canonical form of a logged address (lower case, ASCII domain), or null for an empty one. */
+    /**
+     * The canonical form of a logged address (lower case, ASCII domain), or null for an empty one: the same form
+     * {@link Addresses#comparable} gives hostctl, so that what is stored and what a filter asks for compare equal.
+     */
     public static String address(String raw) {
-        if (raw == null) {
-            return null;
-        }
-        String s = clean(raw).strip();
-        if (s.startsWith("<") && s.endsWith(">") && s.length() >= 2) {
-            s = s.substring(1, s.length() - 1);
-        }
-        if (s.isEmpty()) {
-            return null;
-        }
-        int at = s.lastIndexOf('@');
-        if (at < 0) {
-            return s.toLowerCase(Locale.ROOT);
-        }
-        String d = domain(s.substring(at + 1));
-        return s.substring(0, at).toLowerCase(Locale.ROOT) + "@" + (d == null ? "" : d);
+        return raw == null ? null : Addresses.comparable(clean(raw));
     }
 
     /** The canonical domain of a logged address, or null when it has none. */
