@@ -4,13 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.time.Duration;
 import java.util.List;
 import org.hostctl.server.php.Directive.Kind;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -152,7 +152,8 @@ class HtaccessParserTest {
         }
 
         @Test
-        void a_five_megabyte_file_parses_well_under_a_second() {
+        @Timeout(30) // a bound against a quadratic parser, not a speed measurement: the machine may be loaded
+        void a_five_megabyte_file_parses_to_its_last_line() {
             StringBuilder text = new StringBuilder();
             int i = 0;
             while (text.length() < 5_000_000) {
@@ -161,12 +162,8 @@ class HtaccessParserTest {
             }
             text.append("AddHandler php74-cgi .php\n");
             byte[] bytes = text.toString().getBytes(UTF_8);
-            HtaccessParser.parse(bytes);
-            long start = System.nanoTime();
             ParsedHtaccess parsed = HtaccessParser.parse(bytes);
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(parsed.mimeHandler()).map(Directive::value).contains("php74-cgi");
-            assertThat(took).isLessThan(Duration.ofMillis(1000));
         }
     }
 }
