@@ -3,42 +3,76 @@
 #
 #   make-cds.sh DIST        (DIST: the distribution directory holding bin/ and lib/)
 #
-# Runs a few representative hostctl commands (help, and requests that fail to connect to a closed
-# port on 127.0.0.1, so that picocli, the commands, OkHttp and Jackson load), then
+# Runs a few representative hostctl commands, then
 #   - on JDK 17-24: collects the classes they load and dumps a static AppCDS archive, lib/hostctl.jsa;
 #   - on JDK 25 and later: records an AOT cache from the request command, lib/hostctl.aot.
+# The requests go to a private hostd (lib/hostd, on a free 127.0.0.1 port with a temporary data
+# directory, stopped by its process id), so that the archive holds what a request that succeeds
+# loads: reading the reply and printing it, not only the connection attempt. Without lib/hostd, or when
+# it does not start, they go to a closed port on 127.0.0.1 instead. One command also tries a local
+# socket that does not exist, so that the socket transport is archived too.
 # An archive works only with the JVM that wrote it and the class path it was written for, so
 # lib/hostctl.cds-java names that java executable and the distribution directory; bin/hostctl uses the
-# archive only when both match, and the JVM itself ignores an archive it cannot use (silently, with
-# the launcher's -Xlog flags). The build runs this at package time; run it again as
-# 'lib/make-cds.sh DIST' after unpacking the distribution elsewhere or changing the JDK. It never
-# fails: without an archive hostctl is only slower.
+# archive only when both match (and runs that java when neither HOSTCTL_JAVA nor JAVA_HOME names
+# another), and the JVM itself ignores an archive it cannot use (silently, with the launcher's -Xlog
+# flags). The build runs this at package time; run it again as 'lib/make-cds.sh DIST' after unpacking
+# the distribution elsewhere or to move hostctl to another JDK (JAVA_HOME=/path/to/jdk-25 lib/make-cds.sh
+# DIST). It never fails: without an archive hostctl is only slower.
 set -uo pipefail
 dist=$(cd "${1:?usage: make-cds.sh DIST}" && pwd -P)
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+java=${HOSTCTL_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 java_path=$(readlink -f "$(command -v "$java")") || { echo "make-cds.sh: no java" >&2; exit 0; }
 lib=$dist/lib
+log() { printf 'make-cds.sh: %s\n' "$*" >&2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/hostctl-cds.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+hostd_pid=
+cleanup() {
+  if [ -n "$hostd_pid" ]; then kill "$hostd_pid" 2>/dev/null; wait "$hostd_pid" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 rm -f "$lib/hostctl.jsa" "$lib/hostctl.aot" "$lib/hostctl.cds-java"
 
 feature=$("$java_path" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
 [ -n "$feature" ] || { echo "make-cds.sh: cannot tell the Java version of $java_path" >&2; exit 0; }
 
-# The commands: no config, a token that is never sent anywhere, a closed port (9, discard).
+# The commands: no config; a private hostd when it starts, else a closed port (9, discard) and a token that
+# is never sent anywhere.
 export XDG_CONFIG_HOME="$work/config" NO_COLOR=1 HOSTCTL_TOKEN=cds-training HOSTCTL_API_URL=http://127.0.0.1:9
-unset HOSTCTL_PROFILE HOSTCTL_JAVA_OPTS
+unset HOSTCTL_PROFILE HOSTCTL_JAVA_OPTS HOSTD_JAVA_OPTS
+start_hostd() {
+  [ -d "$lib/hostd" ] || return 1
+  local hostd=("$java_path" -cp "$lib/cli/*:$lib/hostd/*" org.hostctl.server.HostdMain) url token
+  mkdir -p "$work/webspace/public_html"
+  "${hostd[@]}" serve --data "$work/data" --listen 127.0.0.1:0 > "$work/hostd.out" 2> "$work/hostd.log" < /dev/null &
+  hostd_pid=$!
+  for _ in $(seq 1 300); do
+    grep -q 'listening on' "$work/hostd.out" 2>/dev/null && break
+    kill -0 "$hostd_pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  url=$(sed -n 's/^hostd listening on //p' "$work/hostd.out")
+  [ -n "$url" ] || return 1
+  "${hostd[@]}" account add training --data "$work/data" --webspace "$work/webspace" \
+    --docroot "public_html=http://127.0.0.1:9/" > /dev/null 2>&1 < /dev/null || return 1
+  token=$("${hostd[@]}" token add training --data "$work/data" 2> /dev/null < /dev/null) && [ -n "$token" ] || return 1
+  HOSTCTL_TOKEN=$token HOSTCTL_API_URL=$url
+}
+if ! start_hostd; then
+  log "no private hostd ($(tail -1 "$work/hostd.log" 2>/dev/null)); training against a closed port"
+  HOSTCTL_TOKEN=cds-training HOSTCTL_API_URL=http://127.0.0.1:9
+fi
 jvm=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss1m -cp "$lib/cli/*")
 commands=(
   "--help"
   "php --help"
   "php show public_html -o json"
+  "php show public_html"
   "--api-url unix:$work/no-hostd.sock php show public_html -o json"
   "php set 8.3 public_html --dry-run -o yaml"
   "status"
   "completion bash"
 )
-log() { printf 'make-cds.sh: %s\n' "$*" >&2; }
 
 if [ "$feature" -ge 25 ]; then
   # One training run of the request command (an AOT cache is recorded from one run).
