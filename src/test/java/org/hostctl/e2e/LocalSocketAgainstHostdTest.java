@@ -105,6 +105,26 @@ class LocalSocketAgainstHostdTest {
     }
 
     @Test
+    void auth_login_on_the_socket_reads_no_token_and_saves_only_the_url(@TempDir Path home) throws IOException {
+        HostctlRun login = hostctl(home).runWithStdin("", "--profile", "server", "--api-url", "unix:" + socket,
+                "auth", "login");
+        Path config = home.resolve("hostctl/config.json");
+        if (ROOT) {
+            assertThat(login.exitCode()).as(login.toString()).isEqualTo(4);
+            assertThat(login.err()).startsWith("hostctl: root is not a hosting account").hasLineCount(1);
+            assertThat(config).doesNotExist();
+            return;
+        }
+        assertThat(login.exitCode()).as(login.toString()).isZero();
+        assertThat(login.err()).contains("as account alice (read-write, Unix user " + ME + ", no token)");
+        JsonNode saved = Json.mapper().readTree(Files.readString(config)).path("profiles").path("server");
+        assertThat(saved.path("apiUrl").asText()).isEqualTo("unix:" + socket);
+        assertThat(saved.has("token")).isFalse();
+        HostctlRun status = hostctl(home).run("--profile", "server", "auth", "status", "-o", "json");
+        assertThat(Json.mapper().readTree(status.out()).path("account").asText()).isEqualTo("alice");
+    }
+
+    @Test
     void a_missing_socket_is_unavailable_with_its_path(@TempDir Path home) throws IOException {
         Path gone = home.resolve("gone.sock");
         HostctlRun run = hostctl(home).run("--api-url", "unix:" + gone, "php", "show");

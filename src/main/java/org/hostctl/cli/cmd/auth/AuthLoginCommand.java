@@ -16,6 +16,7 @@ import org.hostctl.cli.config.Profile;
 import org.hostctl.cli.config.Settings;
 import org.hostctl.client.ApiException;
 import org.hostctl.client.HostApi;
+import org.hostctl.client.HttpHostApi;
 import picocli.CommandLine.Command;
 
 /** {@code hostctl auth login}. */
@@ -30,7 +31,11 @@ import picocli.CommandLine.Command;
             "  hostctl auth login --api-url https://api.example.net",
             "  hostd token add alice | hostctl auth login --api-url http://127.0.0.1:8640",
             "  hostctl auth login --profile shop --api-url https://api.example.net \\",
-            "      < token.txt"})
+            "      < token.txt",
+            "",
+            "On hostd's local socket (--api-url unix:PATH) no token is read or stored: hostd acts for the account"
+                    + " of your Unix user, so login only checks that and saves the URL in the profile.",
+            "  hostctl auth login --profile server --api-url unix:/run/hostd/api.sock"})
 public final class AuthLoginCommand extends BaseCommand {
     public AuthLoginCommand(CliContext context) {
         super(context);
@@ -39,13 +44,14 @@ public final class AuthLoginCommand extends BaseCommand {
     @Override
     protected int execute() throws IOException {
         Settings s = settings();
-        String token = readToken();
+        boolean socket = s.apiUrl().startsWith(HttpHostApi.UNIX_PREFIX);
+        String token = socket ? null : readToken();
         HostApi api = context.apiFactory().create(s.apiUrl(), token, trace());
         Me me;
         try {
             me = api.me();
         } catch (ApiException e) {
-            if (e.status() == 401) {
+            if (e.status() == 401 && !socket) {
                 throw new HostctlException(ExitCodes.AUTH, "the token was not accepted by " + s.apiUrl()
                         + "; nothing was saved");
             }
@@ -55,9 +61,10 @@ public final class AuthLoginCommand extends BaseCommand {
         Config config = store.load();
         Config updated = config.withProfile(s.profileName(), new Profile(s.apiUrl(), token));
         store.save(new Config(s.profileName(), updated.profiles()));
+        String access = me.readOnly() ? "read-only" : "read-write";
         out().info("Logged in to " + s.apiUrl() + " as account " + me.account() + " ("
-                + (me.readOnly() ? "read-only" : "read-write") + " token " + me.tokenId() + "); profile '"
-                + s.profileName() + "' saved in " + store.file());
+                + (socket ? access + ", Unix user " + me.unixUser() + ", no token" : access + " token " + me.tokenId())
+                + "); profile '" + s.profileName() + "' saved in " + store.file());
         if (context.env().containsKey("HOSTCTL_TOKEN")) {
             out().warn("HOSTCTL_TOKEN is set and takes precedence over the saved profile");
         }
