@@ -32,8 +32,9 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,18 +88,17 @@ public final class HttpApi {
             config.http.maxRequestSize = MAX_BODY;
             config.http.prefer405over404 = false;
             // the TCP connector first: Javalin reports the port of the first connector
-            if (limits.limits()) {
-                limit(config.jetty, host, port, limits);
-            } else {
-                config.jetty.addConnector((server, http) -> {
-                    ServerConnector tcp = new ServerConnector(server, new HttpConnectionFactory(http));
-                    tcp.setHost(host);
-                    tcp.setPort(port);
-                    return tcp;
-                });
-            }
+            config.jetty.addConnector((server, http) -> tcp(server, http, host, port, limits));
             if (socket != null) {
-                config.jetty.addConnector(socket::connector);
+                config.jetty.addConnector((server, http) -> bounded(socket.connector(server, http), limits));
+            }
+            if (limits.limits()) {
+                QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), Math.min(8, limits.maxThreads()),
+                        60_000);
+                pool.setName("hostd-http");
+                config.jetty.threadPool = pool;
+                config.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(limits.maxConnections(),
+                        server)));
             }
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemHandler()));
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
@@ -124,25 +124,31 @@ public final class HttpApi {
     }
 
     /**
-     * Bounds what connections may cost: a fixed pool of request threads, a connection limit (when reached, hostd
-     * stops accepting: new connections wait in the accept queue until others close), a kernel accept queue long enough for a burst
-     * of new connections, an idle timeout and a header timeout. An idle or slow connection holds no thread (Jetty
-     * reads request heads without blocking), so a fresh request finds a free thread.
+     * The TCP connector. With limits (see {@link HostdConfig.Http}) hostd bounds what connections may cost: a fixed
+     * pool of request threads and a connection limit (when reached, hostd stops accepting: new connections wait in
+     * the accept queue until others close), one acceptor and one selector thread, a kernel accept queue long enough
+     * for a burst of new connections, and the timeouts of {@link #bounded}. An idle or slow connection holds no thread
+     * (Jetty reads request heads without blocking), so a fresh request finds a free thread.
      */
-    private static void limit(io.javalin.config.JettyConfig jetty, String host, int port, HostdConfig.Http l) {
-        QueuedThreadPool pool = new QueuedThreadPool(l.maxThreads(), Math.min(8, l.maxThreads()), 60_000);
-        pool.setName("hostd-http");
-        jetty.threadPool = pool;
-        jetty.addConnector((server, httpConfig) -> {
-            ServerConnector c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
-            c.setHost(host);
-            c.setPort(port);
-            c.setAcceptQueueSize(l.acceptQueue());
-            c.setIdleTimeout(l.idleTimeoutSeconds() * 1000L);
-            c.addBean(new HeaderTimeout(java.time.Duration.ofSeconds(l.headerTimeoutSeconds())));
-            return c;
-        });
-        jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(l.maxConnections(), server)));
+    private static ServerConnector tcp(Server server, HttpConfiguration http, String host, int port,
+            HostdConfig.Http limits) {
+        HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+        ServerConnector c = limits.limits() ? new ServerConnector(server, 1, 1, h1) : new ServerConnector(server, h1);
+        c.setHost(host);
+        c.setPort(port);
+        if (limits.limits()) {
+            c.setAcceptQueueSize(limits.acceptQueue());
+        }
+        return bounded(c, limits);
+    }
+
+    /** The idle and header timeouts on a connector, TCP or the local socket, when limits are on. */
+    private static <C extends AbstractConnector> C bounded(C c, HostdConfig.Http limits) {
+        if (limits.limits()) {
+            c.setIdleTimeout(limits.idleTimeoutSeconds() * 1000L);
+            c.addBean(new HeaderTimeout(java.time.Duration.ofSeconds(limits.headerTimeoutSeconds())));
+        }
+        return c;
     }
 
     public int port() {

@@ -104,7 +104,7 @@ public final class LocalSocket {
     }
 
     /** The Jetty connector listening on the socket, speaking HTTP/1.1 with {@code http}'s settings. */
-    public Connector connector(Server server, HttpConfiguration http) {
+    public UnixDomainServerConnector connector(Server server, HttpConfiguration http) {
         UnixDomainServerConnector c = new UnixDomainServerConnector(server, new HttpConnectionFactory(http));
         c.setUnixDomainPath(path);
         return c;
