@@ -517,23 +517,17 @@ public final class HttpHostApi implements HostApi {
         if (setting == null || setting.isBlank()) {
             return DEFAULT_MAX_RESPONSE_BYTES;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,15})\\s*([KMG]?)(i?B)?",
-                java.util.regex.Pattern.CASE_INSENSITIVE).matcher(setting.strip());
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+        long bytes;
+        try {
+            bytes = org.hostctl.api.Sizes.parse(setting);
+        } catch (IllegalArgumentException e) {
+            bytes = 0;
+        }
+        if (bytes == 0) {
             throw new IllegalArgumentException("HOSTCTL_MAX_RESPONSE must be a size such as 64M or 1G, not '"
                     + setting + "'");
         }
-        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            default -> 0;
-        };
-        long n = Long.parseLong(m.group(1));
-        if (n > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException("HOSTCTL_MAX_RESPONSE is too large: " + setting);
-        }
-        return n << shift;
+        return bytes;
     }
 
     /** Maps an error response to an exception carrying its problem detail. */
