@@ -15,6 +15,10 @@ import java.time.LocalDate;
  * @param securitySupportUntil end of security support (end of life)
  * @param finalRelease last release of an ended branch, else null
  * @param endOfLife whether security support has ended
+ * @param state {@code installed}, {@code missing} (the handler's program or socket is not there),
+ *     {@code unavailable} (withdrawn by the provider) or {@code demo} (run by no web server); only an installed or
+ *     demo version can be set
  */
 public record PhpVersion(String version, String branch, String handler, String type, boolean isDefault, LocalDate released,
-        LocalDate activeSupportUntil, LocalDate securitySupportUntil, String finalRelease, boolean endOfLife) {}
+        LocalDate activeSupportUntil, LocalDate securitySupportUntil, String finalRelease, boolean endOfLife,
+        String state) {}

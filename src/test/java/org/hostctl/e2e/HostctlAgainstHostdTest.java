@@ -185,13 +185,13 @@ class HostctlAgainstHostdTest {
         void versions_lists_each_offered_version_with_its_end_of_life() throws IOException {
             HostctlRun table = h.run("php", "versions");
             assertThat(table.out().lines().toList()).containsExactly(
-                    "VERSION  BRANCH  TYPE  DEFAULT  END OF LIFE  SECURITY UNTIL  HANDLER",
-                    "5.6      5.6     cgi            yes          2018-12-31      php56-cgi",
-                    "7.4      7.4     cgi            yes          2022-11-28      php74-cgi",
-                    "8.2      8.2     cgi   yes      no           2026-12-31      php82-cgi",
-                    "8.3      8.3     cgi            no           2027-12-31      php83-cgi",
-                    "8.2-fpm  8.2     fpm            no           2026-12-31      "
-                            + "proxy:unix:/run/php/fpm-alice.sock|fcgi://localhost");
+                    "VERSION  BRANCH  TYPE  DEFAULT  STATE      END OF LIFE  SECURITY UNTIL  HANDLER",
+                    "5.6      5.6     cgi            installed  yes          2018-12-31      php56-cgi",
+                    "7.4      7.4     cgi            installed  yes          2022-11-28      php74-cgi",
+                    "8.2      8.2     cgi   yes      installed  no           2026-12-31      php82-cgi",
+                    "8.3      8.3     cgi            installed  no           2027-12-31      php83-cgi",
+                    "8.2-fpm  8.2     fpm            installed  no           2026-12-31      "
+                            + "proxy:unix:" + Fixtures.FPM_SOCKETS + "/fpm-alice.sock|fcgi://localhost");
 
             JsonNode json = json(h.run("php", "versions", "-o", "json"));
             assertThat(json.isArray()).isTrue();

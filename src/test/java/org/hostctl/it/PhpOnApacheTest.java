@@ -19,6 +19,9 @@ import org.hostctl.it.ApacheFixture.Handler;
 import org.hostctl.it.ApacheFixture.Kind;
 import org.hostctl.it.ApacheFixture.Response;
 import org.hostctl.server.php.HtaccessBlock;
+import org.hostctl.server.status.HttpProbe;
+import org.hostctl.server.status.ProbeResult;
+import org.hostctl.server.status.State;
 import org.hostctl.support.Fixtures;
 import org.hostctl.support.Hostctl;
 import org.hostctl.support.HostctlRun;
@@ -49,13 +52,22 @@ class PhpOnApacheTest {
     private TestHostd hostd;
     private Path docroot;
     private Hostctl alice;
+    private Path vanishing;
 
     @BeforeAll
     void start(@TempDir Path tmp) throws IOException {
         ApacheFixture.assumeAvailable();
         apache = ApacheFixture.start(tmp.resolve("run"), tmp.resolve("webspace"));
         docroot = apache.docroot();
-        hostd = TestHostd.start(tmp.resolve("data"), hostdConfig(apache), Fixtures.CLOCK);
+        vanishing = Files.createDirectories(tmp.resolve("bin")).resolve("php-cgi8.4");
+        Files.copy(Path.of(ApacheFixtureConfig.PHP_CGI), vanishing);
+        hostd = TestHostd.start(tmp.resolve("data"), hostdConfig(apache)
+                // a php-cgi the host has, behind a handler name this Apache does not define
+                + "    - {version: \"8.3\", type: cgi, handler: php83-cgi, binary: " + ApacheFixtureConfig.PHP_CGI + "}\n"
+                + "    - {version: \"8.1\", type: cgi, handler: php81-cgi, binary: " + ApacheFixtureConfig.PHP_CGI
+                + ", available: false}\n"
+                + "    - {version: \"8.4\", type: cgi, handler: php84-cgi, binary: " + vanishing + "}\n",
+                Fixtures.CLOCK);
         hostd.addAccount("alice", apache.webspace(), List.of(new Docroot(
                 apache.webspace().relativize(docroot).toString(), apache.baseUrl() + "/")));
         alice = new Hostctl(Files.createDirectories(tmp.resolve("home")))
@@ -86,7 +98,8 @@ class PhpOnApacheTest {
                 .append(apache.defaultHandler().version()).append("\"\n  versions:\n");
         for (Handler h : apache.handlers()) {
             if (h.kind() == Kind.CGI) {
-                yaml.append("    - {version: \"%s\", type: cgi, handler: %s}\n".formatted(h.version(), h.name()));
+                yaml.append("    - {version: \"%s\", type: cgi, handler: %s, binary: %s}\n".formatted(h.version(),
+                        h.name(), ApacheFixtureConfig.PHP_CGI));
             } else {
                 yaml.append("    - {version: \"%s-fpm\", branch: \"%s\", type: fpm, socket: \"%s\", marker: %s}\n"
                         .formatted(h.version(), h.version(), apache.fpmSocket(h.name()), h.name()));
@@ -101,7 +114,10 @@ class PhpOnApacheTest {
     void the_hostd_config_offers_every_fixture_handler_with_the_vhost_default_as_default() throws IOException {
         JsonNode versions = json(alice.run("php", "versions", "-o", "json"));
 
-        assertThat(versions.findValuesAsText("version")).containsExactly("5.6", "7.4", "8.2", "7.4-fpm", "8.2-fpm");
+        assertThat(versions.findValuesAsText("version")).containsExactly("5.6", "7.4", "8.2", "7.4-fpm", "8.2-fpm",
+                "8.3", "8.1", "8.4");
+        assertThat(versions.findValuesAsText("state")).containsExactly("installed", "installed", "installed",
+                "installed", "installed", "installed", "unavailable", "installed");
         assertThat(versions.get(2).get("isDefault").asBoolean()).isTrue();
         assertThat(versions.get(3).get("handler").asText()).isEqualTo(apache.fpmSetHandler("php74-fpm"));
         assertThat(versions.get(0).get("endOfLife").asBoolean()).isTrue();
@@ -253,6 +269,53 @@ class PhpOnApacheTest {
         assertThat(report.get("httpStatus").asInt()).isEqualTo(direct.status()).isNotZero();
         assertThat(report.get("url").asText()).startsWith(apache.baseUrl() + "/typo/" + PROBE_PREFIX);
         assertThat(run.err()).startsWith("hostctl: public_html/typo: ");
+    }
+
+    @Test
+    void a_version_whose_handler_Apache_lacks_serves_source_which_verify_and_the_status_probe_report()
+            throws IOException {
+        Path leak = dir("leak");
+        // the customer's own rules opt out of the vhost's guard, which otherwise answers 403
+        write(leak.resolve(".htaccess"), "RewriteEngine On\nRewriteOptions IgnoreInherit\n");
+        write(leak.resolve("index.php"), "<?php $db_password = 'secret';\n");
+        assertThat(alice.run("php", "set", "8.3", "public_html/leak").exitCode()).isZero();
+        Response direct = apache.get("/leak/index.php");
+        assertThat(direct.status()).isEqualTo(200);
+        assertThat(direct.body()).as("Apache publishes the source").contains("$db_password");
+
+        HostctlRun run = verify("public_html/leak");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(5);
+        assertThat(run.err().strip()).isEqualTo("hostctl: public_html/leak: PHP source served: handler not defined"
+                + " in the web server");
+        assertThat(Json.mapper().readTree(run.out()).get("httpStatus").asInt()).isEqualTo(200);
+        java.net.URI site = java.net.URI.create(apache.baseUrl() + "/leak/");
+        ProbeResult probed = new HttpProbe(site).run(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(5));
+        assertThat(probed.state()).isEqualTo(State.DOWN);
+        assertThat(probed.detail()).isEqualTo("PHP source served at " + site + ": handler not defined in the web"
+                + " server");
+        assertThat(alice.run("php", "unset", "public_html/leak").exitCode()).isZero();
+    }
+
+    @Test
+    void set_refuses_with_exit_5_a_withdrawn_version_and_one_whose_program_is_gone() throws IOException {
+        Path old = dir("old");
+
+        HostctlRun withdrawn = alice.run("php", "set", "8.1", "public_html/old", "--allow-eol");
+
+        assertThat(withdrawn.exitCode()).as(withdrawn.toString()).isEqualTo(5);
+        assertThat(withdrawn.err()).startsWith("hostctl: PHP 8.1 is not available on this server;");
+        assertThat(old.resolve(".htaccess")).doesNotExist();
+        Files.delete(vanishing);
+
+        HostctlRun gone = alice.run("php", "set", "8.4", "public_html/old");
+
+        assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(5);
+        assertThat(gone.err().strip()).isEqualTo("hostctl: PHP 8.4 is not installed on this server (the program "
+                + vanishing + " of handler php84-cgi is missing); nothing was changed");
+        assertThat(old.resolve(".htaccess")).doesNotExist();
+        JsonNode versions = json(alice.run("php", "versions", "-o", "json"));
+        assertThat(versions.get(7).get("state").asText()).isEqualTo("missing");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.hostctl.server.Hostd;
 import org.hostctl.server.http.HttpApi;
+import org.hostctl.server.php.PhpCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,6 +18,8 @@ import picocli.CommandLine.Spec;
         description = "Run the API. Creates the data directory with a commented hostd.yaml on first start.",
         footer = {"", "Prints 'hostd listening on URL' on stdout once it accepts requests, then 'hostd serving"
             + " the local socket unix:PATH'; stops on SIGTERM.", "",
+            "Refuses to start when a PHP version of hostd.yaml names a php-cgi program or php-fpm socket the host"
+            + " lacks (mark a withdrawn one 'available: false').", "",
             "On the local socket the caller is the Unix user the kernel reports, mapped to an account with"
             + " 'hostd account add|update NAME --unix-user USER'; no token is needed and none is used. Its directory"
             + " is created 0755 and must not be writable by group or others; the socket is 0666.", "",
@@ -48,6 +51,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Hostd hostd = root.open();
+        try {
+            // offer no version whose handler the host lacks: Apache would serve the PHP source of its directories
+            new PhpCatalog(hostd.config().php(), java.time.Clock.systemUTC()).requireInstalled();
+        } catch (RuntimeException e) {
+            hostd.close();
+            throw e;
+        }
         String address = listen != null ? listen : hostd.config().listen();
         int colon = address.lastIndexOf(':');
         if (colon <= 0) {

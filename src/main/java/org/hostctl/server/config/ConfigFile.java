@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.hostctl.server.php.HostPhp;
 
 /** Creates and reads {@code hostd.yaml} in a data directory. */
 public final class ConfigFile {
@@ -25,12 +28,17 @@ public final class ConfigFile {
      * 0640) when they do not exist yet.
      */
     public static Path ensure(Path dataDir) {
+        return ensure(dataDir, HostPhp.system());
+    }
+
+    /** Like {@link #ensure(Path)}, the PHP versions of a new configuration taken from {@code host}. */
+    public static Path ensure(Path dataDir, HostPhp host) {
         DataDirectory.create(dataDir);
         try {
             Path file = dataDir.resolve(NAME);
             if (!Files.exists(file)) {
                 Path tmp = Files.createTempFile(dataDir, ".hostd", ".yaml");
-                Files.writeString(tmp, template(), StandardCharsets.UTF_8);
+                Files.writeString(tmp, template(host), StandardCharsets.UTF_8);
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r-----"));
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             }
@@ -58,9 +66,23 @@ public final class ConfigFile {
         }
     }
 
-    private static String template() {
+    private static String idle(HostPhp host) {
+        List<String> idle = host.idlePools();
+        return idle.isEmpty() ? "" : "; not offered, no php-fpm listens on " + String.join(", ", idle);
+    }
+
+    /** The commented default configuration offering the PHP handlers {@code found} on the host. */
+    static String template(HostPhp host) {
+        List<HostPhp.Found> found = host.scan();
         try (var in = ConfigFile.class.getResourceAsStream("hostd.default.yaml")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            String def = HostPhp.defaultOf(found);
+            String what = found.isEmpty() ? "no php-cgi program and no php-fpm pool was found"
+                    : found.stream().map(f -> f.version() + " " + (f.binary() != null ? f.binary() : f.socket()))
+                            .collect(Collectors.joining(", "));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("@PHP_DEFAULT@", def == null ? "" : "\"" + def + "\"")
+                    .replace("@PHP_FOUND@", what + idle(host))
+                    .replace("@PHP_VERSIONS@", HostPhp.yaml(found));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -281,12 +281,20 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
      *
      * @param version what customers type, e.g. {@code 7.4} or {@code 7.4-fpm}
      * @param branch PHP branch for the release table; derived from {@code version} when absent
-     * @param type {@code cgi} (AddHandler NAME .php) or {@code fpm} (SetHandler proxy:unix:SOCKET)
+     * @param type {@code cgi} (AddHandler NAME .php), {@code fpm} (SetHandler proxy:unix:SOCKET) or {@code demo}
+     *     (AddHandler NAME .php, run by no web server: for trying hostctl on a machine without PHP)
      * @param handler Apache handler name, for {@code cgi}
      * @param socket FPM socket path, for {@code fpm}; {@code {account}} is replaced by the account name
      * @param marker value of {@code HOSTD_PHP_HANDLER} that the handler exposes to PHP, if any
+     * @param binary for {@code cgi}: the php-cgi program the handler runs; hostd refuses to start when it is missing
+     * @param available false: listed, but refused by {@code php set} (the provider withdrew it); true by default
      */
-    public record Handler(String version, String branch, String type, String handler, String socket, String marker) {}
+    public record Handler(String version, String branch, String type, String handler, String socket, String marker,
+            String binary, Boolean available) {
+        public Handler {
+            available = available == null || available;
+        }
+    }
 
     /**
      * Dates of a PHP branch.

@@ -1,5 +1,9 @@
 package org.hostctl.server.php;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -20,6 +24,15 @@ public final class PhpCatalog {
     public static final String CGI = "cgi";
     /** Type of a handler selected with {@code SetHandler "proxy:unix:SOCKET|fcgi://localhost"}. */
     public static final String FPM = "fpm";
+    /** Type of a version run by no web server ({@code AddHandler NAME .php}), for trying hostctl without PHP. */
+    public static final String DEMO = "demo";
+
+    /** State of a version whose handler's program or socket is there. */
+    public static final String INSTALLED = "installed";
+    /** State of a version whose handler's program or socket is missing: {@code php set} refuses it. */
+    public static final String MISSING = "missing";
+    /** State of a version the provider marked {@code available: false}: {@code php set} refuses it. */
+    public static final String UNAVAILABLE = "unavailable";
 
     private static final Pattern VERSION_ID = Pattern.compile("[0-9][0-9A-Za-z._-]{0,31}");
     private static final Pattern BRANCH = Pattern.compile("^(\\d+\\.\\d+)");
@@ -27,11 +40,16 @@ public final class PhpCatalog {
     private static final Pattern SOCKET = Pattern.compile("/[A-Za-z0-9._/{}-]{1,200}");
 
     /** One offered version with what selects it. */
-    public record Entry(String version, String branch, String type, String handler, String socket, String marker) {
+    public record Entry(String version, String branch, String type, String handler, String socket, String marker,
+            String binary, boolean available) {
         /** The handler value as it appears in {@code .htaccess} for {@code account}. */
         public String handlerFor(String account) {
-            return FPM.equals(type) ? "proxy:unix:" + socket.replace("{account}", account) + "|fcgi://localhost"
-                    : handler;
+            return FPM.equals(type) ? "proxy:unix:" + socketFor(account) + "|fcgi://localhost" : handler;
+        }
+
+        /** The FPM socket of {@code account}. */
+        public String socketFor(String account) {
+            return socket.replace("{account}", account);
         }
 
         /** The value of {@code HOSTD_PHP_HANDLER} this handler is expected to pass to PHP, if known. */
@@ -107,7 +125,7 @@ public final class PhpCatalog {
                 e.version().equals(accountDefault),
                 r.map(Release::released).orElse(null), r.map(Release::activeSupportUntil).orElse(null),
                 r.map(Release::securitySupportUntil).orElse(null), r.map(Release::finalRelease).orElse(null),
-                endOfLife(e));
+                endOfLife(e), state(e, account));
     }
 
     public List<PhpVersion> describeAll(String account, String accountDefault) {
@@ -116,6 +134,73 @@ public final class PhpCatalog {
             out.add(describe(e, account, accountDefault));
         }
         return out;
+    }
+
+    /**
+     * {@link #INSTALLED}, {@link #MISSING}, {@link #UNAVAILABLE} or {@link #DEMO}: whether the program a CGI
+     * handler runs, or the socket of the FPM pool of {@code account}, is there now.
+     */
+    public static String state(Entry e, String account) {
+        if (!e.available()) {
+            return UNAVAILABLE;
+        }
+        if (DEMO.equals(e.type())) {
+            return DEMO;
+        }
+        return missing(e, account).isPresent() ? MISSING : INSTALLED;
+    }
+
+    /**
+     * What is missing for {@code e} to run, in words; empty when its program or socket is there. With a null
+     * {@code account} a per-account FPM socket counts as there when its directory is.
+     */
+    public static Optional<String> missing(Entry e, String account) {
+        if (CGI.equals(e.type())) {
+            if (e.binary() == null) {
+                return Optional.of("no binary is configured for handler " + e.handler());
+            }
+            return Files.isExecutable(Path.of(e.binary())) ? Optional.empty()
+                    : Optional.of("the program " + e.binary() + " of handler " + e.handler() + " is missing");
+        }
+        if (FPM.equals(e.type())) {
+            if (account == null && e.socket().contains("{account}")) {
+                Path dir = Path.of(e.socket()).getParent();
+                return Files.isDirectory(dir) ? Optional.empty()
+                        : Optional.of("the directory " + dir + " of the php-fpm sockets is missing");
+            }
+            Path socket = Path.of(e.socketFor(account == null ? "" : account));
+            return isSocket(socket) ? Optional.empty()
+                    : Optional.of("the php-fpm socket " + socket + " is missing (is the pool running?)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Refuses a catalogue whose available versions cannot run, naming the first such entry: {@code hostd serve}
+     * does not offer what the host does not have.
+     *
+     * @throws IllegalArgumentException naming the entry, what is missing and the fix
+     */
+    public void requireInstalled() {
+        for (Entry e : byVersion.values()) {
+            if (!e.available()) {
+                continue;
+            }
+            Optional<String> missing = missing(e, null);
+            if (missing.isPresent()) {
+                throw new IllegalArgumentException("php.versions: version " + e.version() + ": " + missing.get()
+                        + "; install it, correct the entry, or mark it 'available: false'");
+            }
+        }
+    }
+
+    /** Whether {@code p} is a Unix socket. */
+    static boolean isSocket(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class).isOther();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String normalize(String handlerValue) {
@@ -139,7 +224,7 @@ public final class PhpCatalog {
         }
         String type = h.type() == null ? CGI : h.type();
         switch (type) {
-            case CGI -> {
+            case CGI, DEMO -> {
                 if (h.handler() == null || !HANDLER_NAME.matcher(h.handler()).matches()) {
                     throw new IllegalArgumentException("php.versions: version " + v + " needs a handler name");
                 }
@@ -149,8 +234,12 @@ public final class PhpCatalog {
                     throw new IllegalArgumentException("php.versions: version " + v + " needs an absolute socket path");
                 }
             }
-            default -> throw new IllegalArgumentException("php.versions: type of " + v + " must be cgi or fpm");
+            default -> throw new IllegalArgumentException("php.versions: type of " + v
+                    + " must be cgi, fpm or demo");
         }
-        return new Entry(v, branch, type, h.handler(), h.socket(), h.marker());
+        if (h.binary() != null && !h.binary().startsWith("/")) {
+            throw new IllegalArgumentException("php.versions: binary of " + v + " must be an absolute path");
+        }
+        return new Entry(v, branch, type, h.handler(), h.socket(), h.marker(), h.binary(), h.available());
     }
 }

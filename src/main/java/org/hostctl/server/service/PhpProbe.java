@@ -27,6 +27,8 @@ final class PhpProbe {
     private static final Logger LOG = LoggerFactory.getLogger(PhpProbe.class);
     private static final int MAX_BODY = 64 * 1024;
     private static final String MARK = "hostd-probe:";
+    /** Why a probe that came back as its own source failed. */
+    static final String SOURCE_SERVED = "PHP source served: handler not defined in the web server";
 
     private final Duration timeout;
     private final SecureRandom random = new SecureRandom();
@@ -41,7 +43,9 @@ final class PhpProbe {
         String token = HexFormat.of().formatHex(nonce);
         String name = "hostd-probe-" + token + ".php";
         String script = "<?php\nheader('Content-Type: text/plain');\nheader('Cache-Control: no-store');\n"
-                + "echo '" + MARK + token + "', json_encode(['version' => PHP_VERSION, 'sapi' => php_sapi_name(),"
+                // the mark is echoed in two parts, so that the source served as text never contains it
+                + "echo '" + MARK + "', '" + token + "',"
+                + " json_encode(['version' => PHP_VERSION, 'sapi' => php_sapi_name(),"
                 + " 'handler' => getenv('HOSTD_PHP_HANDLER') ?: null]);\n";
         String url = url(root, dir, name);
         try {
@@ -74,8 +78,7 @@ final class PhpProbe {
             String body = read(status >= 400 ? c.getErrorStream() : c.getInputStream());
             int at = body.indexOf(MARK + token);
             if (status != 200 || at < 0) {
-                String why = body.contains("<?php") ? "the site returned the PHP source instead of running it: "
-                        + "Apache does not know the handler" : "the probe answered HTTP " + status
+                String why = body.contains("<?php") ? SOURCE_SERVED : "the probe answered HTTP " + status
                         + (status == 200 ? " without running PHP" : "");
                 return new PhpVerification(path, url, expected.version(), expected.handler(), status, null, null, null,
                         false, why);

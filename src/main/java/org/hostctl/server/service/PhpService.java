@@ -95,6 +95,7 @@ public final class PhpService {
                 "PHP " + printable(req.version()) + " is not offered here; 'hostctl php versions' lists the"
                         + " versions"));
         Ctx ctx = context(p);
+        requireRunnable(entry, ctx.account.name());
         WebPath dir = parse(path);
         Docroot root = ctx.docroot(dir);
         List<String> warnings = new ArrayList<>();
@@ -183,6 +184,18 @@ public final class PhpService {
         PhpSetting expected = ctx.resolve(root, dir, null);
         Optional<Entry> entry = catalog.version(expected.version());
         return probe.run(ctx.files, root, dir, expected, entry.orElse(null));
+    }
+
+    /** Refuses a version whose handler cannot run now: Apache would serve the PHP source, or answer 503. */
+    private static void requireRunnable(Entry entry, String account) {
+        if (!entry.available()) {
+            throw new ServiceException(ServiceException.Kind.POLICY, "php-unavailable", "PHP " + entry.version()
+                    + " is not available on this server; 'hostctl php versions' lists the versions");
+        }
+        PhpCatalog.missing(entry, account).ifPresent(why -> {
+            throw new ServiceException(ServiceException.Kind.POLICY, "php-not-installed", "PHP " + entry.version()
+                    + " is not installed on this server (" + why + "); nothing was changed");
+        });
     }
 
     private PhpChange locked(Ctx ctx, WebPath dir, java.util.function.Supplier<PhpChange> work) {

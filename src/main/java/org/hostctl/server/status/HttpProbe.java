@@ -17,9 +17,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One {@code GET} of a URL: any answer below 500 (redirects and client errors included; redirects are not
- * followed) means the server works; 5xx means it is {@link State#DEGRADED}; no answer means {@link State#DOWN}. The
- * whole exchange up to the status line ends within the timeout; of the body at most {@value #MAX_BODY} bytes are
- * read, in the background, and dropped.
+ * followed) means the server works; 5xx means it is {@link State#DEGRADED}; no answer means {@link State#DOWN}, and so
+ * does a page that is PHP source (a handler the web server does not define: the site publishes its code). The whole
+ * exchange ends within the timeout; of the body at most {@value #MAX_BODY} bytes are read.
  */
 public final class HttpProbe implements Probe {
     /** Body bytes read at most before the exchange is cancelled. */
@@ -44,19 +44,25 @@ public final class HttpProbe implements Probe {
     @Override
     public ProbeResult run(Duration timeout, Duration slow) {
         long start = System.nanoTime();
-        CompletableFuture<HttpResponse<Void>> answer = null;
+        CompletableFuture<HttpResponse<String>> answer = null;
         try {
             HttpRequest request = HttpRequest.newBuilder(url)
                     .GET()
                     .timeout(timeout)
                     .header("User-Agent", "hostd-probe")
                     .build();
-            answer = client.sendAsync(request, info -> new Discard());
-            HttpResponse<Void> response = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            answer = client.sendAsync(request, info -> new Head());
+            HttpResponse<String> response = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             long millis = ProbeSupport.millisSince(start);
             int status = response.statusCode();
             if (status >= 500) {
                 return ProbeSupport.result(State.DEGRADED, "HTTP " + status + " in " + millis + " ms", millis);
+            }
+            if (status < 300 && response.body().contains("<?php")) {
+                String where = url.toString().length() <= 120 ? url.toString()
+                        : url.toString().substring(0, 117) + "...";
+                return ProbeSupport.result(State.DOWN, "PHP source served at " + where
+                        + ": handler not defined in the web server", millis);
             }
             return ProbeSupport.timed("HTTP " + status, millis, slow);
         } catch (TimeoutException e) {
@@ -75,14 +81,15 @@ public final class HttpProbe implements Probe {
         }
     }
 
-    /** Completes at once (the status is all that counts), reads up to {@value #MAX_BODY} bytes, then cancels. */
-    private static final class Discard implements HttpResponse.BodySubscriber<Void> {
+    /** Reads up to {@value #MAX_BODY} bytes of the body, then cancels the rest. */
+    private static final class Head implements HttpResponse.BodySubscriber<String> {
+        private final CompletableFuture<String> body = new CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
         private Flow.Subscription subscription;
-        private long read;
 
         @Override
-        public CompletionStage<Void> getBody() {
-            return CompletableFuture.completedFuture(null);
+        public CompletionStage<String> getBody() {
+            return body;
         }
 
         @Override
@@ -94,10 +101,13 @@ public final class HttpProbe implements Probe {
         @Override
         public void onNext(List<ByteBuffer> items) {
             for (ByteBuffer b : items) {
-                read += b.remaining();
+                byte[] bytes = new byte[Math.min(b.remaining(), MAX_BODY - head.size())];
+                b.get(bytes);
+                head.write(bytes, 0, bytes.length);
             }
-            if (read >= MAX_BODY) {
+            if (head.size() >= MAX_BODY) {
                 subscription.cancel();
+                onComplete();
             } else {
                 subscription.request(1);
             }
@@ -105,12 +115,12 @@ public final class HttpProbe implements Probe {
 
         @Override
         public void onError(Throwable throwable) {
-            // the body does not count
+            onComplete(); // what came counts
         }
 
         @Override
         public void onComplete() {
-            // nothing to do
+            body.complete(head.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
         }
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.hostctl.api.Json;
+import org.hostctl.server.php.HostPhp;
 import org.hostctl.support.HostctlRun;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -58,8 +59,13 @@ class HostdCommandTest {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).isEmpty();
-        assertThat(Files.readString(data.resolve("hostd.yaml"))).startsWith("# hostd configuration")
-                .contains("php:").contains("default: \"8.2\"");
+        String yaml = Files.readString(data.resolve("hostd.yaml"));
+        assertThat(yaml).startsWith("# hostd configuration").contains("php:").doesNotContain("@PHP_");
+        // the catalogue is what this host has: never a handler it lacks
+        for (HostPhp.Found found : HostPhp.system().scan()) {
+            assertThat(yaml).contains("- version: \"" + found.version() + "\"");
+        }
+        assertThat(yaml).doesNotContain("handler: php56-cgi");
         assertThat(data.resolve("hostd.db")).exists();
     }
 
@@ -167,6 +173,20 @@ class HostdCommandTest {
         assertThat(hostd("account", "show", "bob").exitCode()).isEqualTo(3);
         assertThat(hostd("token", "add", "bob").exitCode()).isEqualTo(3);
         assertThat(hostd("token", "revoke", "tok_nothere").exitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void serve_refuses_to_start_naming_a_version_whose_handler_program_is_missing() throws IOException {
+        org.hostctl.support.TestHostd.dataDir(data);
+        Files.writeString(data.resolve("hostd.yaml"), "php:\n  versions:\n"
+                + "    - {version: \"8.2\", type: cgi, handler: php82-cgi, binary: /bin/sh}\n"
+                + "    - {version: \"8.3\", type: cgi, handler: php83-cgi, binary: /nonexistent/php-cgi8.3}\n");
+
+        HostctlRun run = hostd("serve", "--listen", "127.0.0.1:0", "--socket", "off");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(5);
+        assertThat(run.err().strip()).isEqualTo("hostd: php.versions: version 8.3: the program /nonexistent/php-cgi8.3"
+                + " of handler php83-cgi is missing; install it, correct the entry, or mark it 'available: false'");
     }
 
     @Test

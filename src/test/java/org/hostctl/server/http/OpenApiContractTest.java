@@ -678,7 +678,7 @@ class OpenApiContractTest {
         JsonSchema version = schemas.getSchema(SchemaLocation.of(DOC_IRI + "#/components/schemas/PhpVersion"), config);
         ObjectNode v = Json.mapper().createObjectNode().put("version", "8.2").put("branch", "8.2")
                 .put("handler", "php82-cgi").put("type", "cgi").put("isDefault", true).put("endOfLife", false)
-                .put("released", "2022-12-08");
+                .put("released", "2022-12-08").put("state", "installed");
         assertThat(version.validate(v)).isEmpty();
         assertThat(version.validate(v.deepCopy().put("type", "proxy"))).as("enum").isNotEmpty();
         assertThat(version.validate(v.deepCopy().put("released", "8 Dec 2022"))).as("date format").isNotEmpty();

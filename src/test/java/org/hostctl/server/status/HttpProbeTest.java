@@ -41,6 +41,8 @@ class HttpProbeTest {
         handlers = Executors.newCachedThreadPool();
         server.setExecutor(handlers);
         server.createContext("/ok", x -> answer(x, 200, "hello"));
+        server.createContext("/source", x -> answer(x, 200, "<?php\n$db_password = 'secret';\n"));
+        server.createContext("/code-sample", x -> answer(x, 404, "<pre>&lt;?php</pre> <?php not run"));
         server.createContext("/missing", x -> answer(x, 404, "not here"));
         server.createContext("/error", x -> answer(x, 500, "broken"));
         server.createContext("/unavailable", x -> answer(x, 503, ""));
@@ -112,6 +114,15 @@ class HttpProbeTest {
         ProbeResult r = probe("/ok", TIMEOUT, SLOW);
         assertThat(r.state()).isEqualTo(State.OK);
         assertThat(r.detail()).matches("HTTP 200 in \\d+ ms");
+    }
+
+    @Test
+    void a_page_that_is_PHP_source_is_down_and_named() {
+        ProbeResult r = probe("/source", TIMEOUT, SLOW);
+        assertThat(r.state()).isEqualTo(State.DOWN);
+        assertThat(r.detail()).isEqualTo("PHP source served at " + url("/source")
+                + ": handler not defined in the web server");
+        assertThat(probe("/code-sample", TIMEOUT, SLOW).state()).as("an error page is no site").isEqualTo(State.OK);
     }
 
     @Test

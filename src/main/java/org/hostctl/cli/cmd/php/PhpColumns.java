@@ -19,6 +19,7 @@ final class PhpColumns {
                 Column.of("BRANCH", PhpVersion::branch),
                 Column.of("TYPE", PhpVersion::type),
                 Column.of("DEFAULT", v -> v.isDefault() ? "yes" : ""),
+                Column.toned("STATE", PhpVersion::state, v -> "installed".equals(v.state()) ? null : Tone.BAD),
                 Column.toned("END OF LIFE", v -> v.endOfLife() ? "yes" : "no", v -> v.endOfLife() ? Tone.BAD : null),
                 Column.of("SECURITY UNTIL", v -> str(v.securitySupportUntil())),
                 Column.of("HANDLER", PhpVersion::handler));
