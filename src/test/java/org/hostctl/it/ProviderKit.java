@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 final class ProviderKit {
     /** The kit in the source tree (tests run in the project directory). */
-    static final Path DIR = Path.of("src/dist/provider").toAbsolutePath();
+    static final Path DIR = Path.of(System.getProperty("hostctl.project.dir", ".")).resolve("src/dist/provider")
+            .toAbsolutePath().normalize();
 
     private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z][A-Z_]*@");
 
