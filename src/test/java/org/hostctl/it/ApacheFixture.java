@@ -25,6 +25,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
@@ -432,6 +433,7 @@ public final class ApacheFixture implements AutoCloseable {
     private void writeFiles() throws IOException {
         write(conf("httpd.conf"), ApacheFixtureConfig.httpdConf(runDir, webspace, sites, handlers, defaultHandler));
         write(conf("mime.types"), ApacheFixtureConfig.MIME_TYPES);
+        write(conf("hostd-php.conf"), ApacheFixtureConfig.handlersConf(runDir, handlers));
         for (Handler handler : handlers) {
             if (handler.kind() == Kind.CGI) {
                 writeCgiHandler(handler);
@@ -439,7 +441,10 @@ public final class ApacheFixture implements AutoCloseable {
         }
         List<Handler> fpmHandlers = handlers.stream().filter(h -> h.kind() == Kind.FPM).toList();
         if (!fpmHandlers.isEmpty()) {
-            write(conf("php-fpm.conf"), ApacheFixtureConfig.fpmConf(runDir, fpmHandlers, fpmSockets));
+            write(conf("php-fpm.conf"), ApacheFixtureConfig.fpmConf(runDir, fpmHandlers, fpmSockets,
+                    dropPrivileges ? WORKER_USER : System.getProperty("user.name"),
+                    dropPrivileges ? WORKER_GROUP : Files.readAttributes(runDir, PosixFileAttributes.class).group()
+                            .getName()));
             write(conf("php-fpm.ini"), ApacheFixtureConfig.FPM_PHP_INI);
         }
     }

@@ -11,11 +11,23 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hostctl.it.ApacheFixture.Handler;
 
-/** Renders the files of one {@link ApacheFixture} instance; all paths were validated by the fixture. */
+/**
+ * Renders the files of one {@link ApacheFixture} instance; all paths were validated by the fixture. What a provider
+ * installs (handler definitions, vhost, wrappers, pools) comes from the {@link ProviderKit}; only the instance's own
+ * server settings (root, port, modules, process limits) and the tests' per-handler php.ini values are written here.
+ */
 final class ApacheFixtureConfig {
 
     static final String PHP_CGI = "/usr/bin/php-cgi8.2";
     static final Path MODULE_DIR = Path.of("/usr/lib/apache2/modules");
+
+    /** The kit's files this fixture is built from. */
+    static final String HANDLERS = "apache/hostd-php.conf";
+    static final String VHOST = "apache/hostd-vhost.conf";
+    static final String WRAPPER = "apache/php-cgi-wrapper";
+    static final String POOL = "php-fpm/hostd-pool.conf";
+    /** The handler whose Action line the kit ships as the example to repeat per handler. */
+    private static final String KIT_HANDLER = "php82-cgi";
 
     /** Modules loaded by the instance; log_config is built into Debian's apache2 and must not be loaded. */
     static final Map<String, String> MODULES = orderedModules();
@@ -56,60 +68,9 @@ final class ApacheFixtureConfig {
                 Require all denied
             </Directory>
 
-            # The account home: nothing above the docroots is served, its .htaccess files are ignored.
-            <Directory "{{WEBSPACE}}">
-                AllowOverride None
-                Require all denied
-            </Directory>
-
-            <FilesMatch "^\\.(htaccess|user\\.ini)$">
-                Require all denied
-            </FilesMatch>
-
-            # CGI handlers: one FastCGI wrapper per handler name, reachable only through the
-            # internal redirect of mod_actions (direct requests get 403).
-            Alias /.hostd-php/ "{{RUN}}/handlers/"
-            <Directory "{{RUN}}/handlers">
-                AllowOverride None
-                Options +ExecCGI
-                SetHandler fcgid-script
-                Require env REDIRECT_STATUS
-            </Directory>
-            {{ACTIONS}}
+            # the provider kit: handler definitions (provider/apache/hostd-php.conf)
+            Include "{{RUN}}/conf/hostd-php.conf"
             {{SITES}}""";
-
-    private static final String SITE = """
-
-            Listen 127.0.0.1:{{PORT}}
-            <VirtualHost 127.0.0.1:{{PORT}}>
-                DocumentRoot "{{DOCROOT}}"
-                <Directory "{{DOCROOT}}">
-                    AllowOverride FileInfo
-                    # mod_rewrite refuses per-directory rules without one of the symlink options
-                    Options SymLinksIfOwnerMatch
-                    Require all granted
-                    # account default handler
-                    AddHandler {{DEFAULT_HANDLER}} .php
-                    # Guard: a .php file whose handler this node does not know gets 403, not its source.
-                    # The ap_expr form is required (mod_rewrite has no HANDLER variable); per-directory
-                    # rules run in fixups, after mod_mime and SetHandler chose the handler.
-                    RewriteEngine On
-                    RewriteOptions InheritDownBefore
-                    RewriteCond expr "! (%{HANDLER} -in {{CGI_NAME_SET}} || %{HANDLER} -strmatch 'proxy:unix:*')"
-                    RewriteRule \\.(php|phtml)$ - [F]
-                </Directory>
-            </VirtualHost>
-            """;
-
-    private static final String CGI_WRAPPER = """
-            #!/bin/sh
-            # FastCGI wrapper of handler {{NAME}} (PHP {{VERSION}}, emulated by php-cgi8.2)
-            export HOSTD_PHP_HANDLER={{NAME}}
-            export PHPRC={{RUN}}/php/{{NAME}}
-            export PHP_INI_SCAN_DIR=
-            export PHP_FCGI_MAX_REQUESTS=500
-            exec {{PHP_CGI}} -c {{RUN}}/php/{{NAME}}/php.ini
-            """;
 
     private static final String CGI_PHP_INI = """
             ; php.ini of handler {{NAME}} (PHP {{VERSION}})
@@ -130,16 +91,8 @@ final class ApacheFixtureConfig {
             daemonize = no
             """;
 
-    private static final String FPM_POOL = """
-
-            ; handler {{NAME}} (PHP {{VERSION}})
-            [{{NAME}}]
-            listen = {{SOCKET}}
-            listen.mode = 0660
-            pm = static
-            pm.max_children = 2
-            clear_env = yes
-            env[HOSTD_PHP_HANDLER] = {{NAME}}
+    /** Lines the tests add to each kit pool: a distinct memory_limit, the error log in the run directory. */
+    private static final String FPM_POOL_TEST = """
             php_value[memory_limit] = {{MEMORY_LIMIT}}
             php_admin_value[error_log] = {{RUN}}/logs/{{NAME}}.log
             """;
@@ -165,44 +118,65 @@ final class ApacheFixtureConfig {
         String cgiNameSet = handlers.stream()
                 .filter(h -> h.kind() == ApacheFixture.Kind.CGI)
                 .map(h -> "'" + h.name() + "'")
-                .collect(Collectors.joining(", ", "{", "}"));
+                .collect(Collectors.joining(", "));
         String siteBlocks = sites.stream()
-                .map(site -> render(SITE, Map.of(
-                        "PORT", Integer.toString(site.port()),
+                .map(site -> "\nListen 127.0.0.1:" + site.port() + "\n" + ProviderKit.render(VHOST, Map.of(
+                        "ADDRESS", "127.0.0.1:" + site.port(),
+                        "SERVER_NAME", "127.0.0.1",
+                        "WEBSPACE", webspace.toString(),
                         "DOCROOT", site.docroot().toString(),
                         "DEFAULT_HANDLER", defaultHandler.name(),
-                        "CGI_NAME_SET", cgiNameSet)))
+                        "CGI_HANDLERS", cgiNameSet)))
                 .collect(Collectors.joining());
         return render(HTTPD_CONF, Map.of(
                 "RUN", runDir.toString(),
-                "WEBSPACE", webspace.toString(),
                 "MODULES", loadModules(),
-                "ACTIONS", actions(handlers),
                 "SITES", siteBlocks));
     }
 
+    /**
+     * The kit's handler definitions for {@code handlers}: its {@code Action} line for php82-cgi repeated for each
+     * CGI handler, the wrappers in {@code <run>/handlers}.
+     */
+    static String handlersConf(Path runDir, List<Handler> handlers) {
+        String kit = ProviderKit.read(HANDLERS);
+        String action = kit.lines().filter(l -> l.startsWith("Action " + KIT_HANDLER + " ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException(HANDLERS + " has no Action line for " + KIT_HANDLER));
+        String actions = handlers.stream()
+                .filter(h -> h.kind() == ApacheFixture.Kind.CGI)
+                .map(h -> action.replace(KIT_HANDLER, h.name()))
+                .collect(Collectors.joining("\n"));
+        return ProviderKit.fill(kit.replace(action, actions),
+                Map.of("HANDLER_DIR", runDir.resolve("handlers").toString()), HANDLERS);
+    }
+
     static String cgiWrapper(Path runDir, Handler handler) {
-        return render(CGI_WRAPPER, handlerVars(runDir, handler, Map.of("PHP_CGI", PHP_CGI)));
+        return ProviderKit.render(WRAPPER, Map.of(
+                "HANDLER_DIR", runDir.resolve("handlers").toString(),
+                "HANDLER", handler.name(),
+                "PHP_CGI", PHP_CGI,
+                "PHP_INI_DIR", runDir.resolve("php").resolve(handler.name()).toString()));
     }
 
     static String cgiPhpIni(Path runDir, Handler handler) {
         return render(CGI_PHP_INI, handlerVars(runDir, handler, Map.of()));
     }
 
-    static String fpmConf(Path runDir, List<Handler> fpmHandlers, Map<String, Path> sockets) {
+    /** One master for all FPM handlers; each pool is the kit's pool file plus the tests' lines. */
+    static String fpmConf(Path runDir, List<Handler> fpmHandlers, Map<String, Path> sockets, String user,
+            String group) {
         StringBuilder conf = new StringBuilder(render(FPM_GLOBAL, Map.of("RUN", runDir.toString())));
         for (Handler handler : fpmHandlers) {
-            Path socket = sockets.get(handler.name());
-            conf.append(render(FPM_POOL, handlerVars(runDir, handler, Map.of("SOCKET", socket.toString()))));
+            conf.append('\n').append(ProviderKit.render(POOL, Map.of(
+                    "POOL", handler.name(),
+                    "USER", user,
+                    "GROUP", group,
+                    "WEB_USER", user,
+                    "WEB_GROUP", group,
+                    "SOCKET", sockets.get(handler.name()).toString())));
+            conf.append(render(FPM_POOL_TEST, handlerVars(runDir, handler, Map.of())));
         }
         return conf.toString();
-    }
-
-    private static String actions(List<Handler> handlers) {
-        return handlers.stream()
-                .filter(h -> h.kind() == ApacheFixture.Kind.CGI)
-                .map(h -> "Action " + h.name() + " /.hostd-php/" + h.name() + ".fcgi")
-                .collect(Collectors.joining("\n"));
     }
 
     private static String loadModules() {

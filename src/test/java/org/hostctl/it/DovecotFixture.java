@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -222,22 +223,18 @@ public final class DovecotFixture implements AutoCloseable {
     }
 
     /**
-     * The exact {@code dovecot-sql.conf.ext} for hostd's schema: only active, not deleted mailboxes exist
+     * The provider kit's {@code dovecot-sql.conf.ext} for hostd's schema: only active, not deleted mailboxes exist
      * for Dovecot; home is {@code <vmailRoot>/<maildir>}, the quota comes from {@code quota_bytes}
      * (0 = unlimited). Dovecot SQL-escapes {@code %u}; aliases are left to Postfix.
      */
     public static String sqlConf(Driver driver, String connect, Path vmailRoot) {
         validateConnect(driver, connect);
         requireSafePath(vmailRoot);
-        String where = "WHERE email = '%u' AND active = 1 AND deleted_at IS NULL";
-        return "driver = " + driver.dovecotName() + "\n"
-                + "connect = " + connect + "\n"
-                + "# fallback only for stored values without a {SCHEME} prefix\n"
-                + "default_pass_scheme = SHA512-CRYPT\n"
-                + "password_query = SELECT email AS user, password FROM mailbox " + where + "\n"
-                + "user_query = SELECT '" + vmailRoot + "/' || maildir AS home, '*:bytes=' || quota_bytes AS quota_rule"
-                + " FROM mailbox " + where + "\n"
-                + "iterate_query = SELECT email AS user FROM mailbox WHERE active = 1 AND deleted_at IS NULL\n";
+        return ProviderKit.render("dovecot/dovecot-sql.conf.ext", Map.of(
+                "DOVECOT_ETC", "/etc/dovecot",
+                "SQL_DRIVER", driver.dovecotName(),
+                "SQL_CONNECT", connect,
+                "MAIL_ROOT", vmailRoot.toString()));
     }
 
     /** Components missing for the fixture (binaries, SQL drivers, Sieve, root); empty when it can run. */
@@ -522,6 +519,9 @@ public final class DovecotFixture implements AutoCloseable {
         write(dir.resolve("bin/sendmail"), "#!/bin/sh\n# records the message instead of sending it\n"
                 + "f=$(mktemp " + outbox + "/msg.XXXXXX) && cat > \"$f\"\n", "rwxr-xr-x");
         write(etc.resolve("dovecot.conf"), DovecotFixtureConfig.dovecotConf(new DovecotFixtureConfig.Settings(
+                dir, imapPort, lmtpPort, sievePort, authPort, quotaStatusPort, ids[0], ids[1], ssl,
+                authFailureDelay)), "rw-r--r--");
+        write(etc.resolve("90-hostd.conf"), DovecotFixtureConfig.kitConf(new DovecotFixtureConfig.Settings(
                 dir, imapPort, lmtpPort, sievePort, authPort, quotaStatusPort, ids[0], ids[1], ssl,
                 authFailureDelay)), "rw-r--r--");
         // read by auth-worker (root); contains no secret but the connect string

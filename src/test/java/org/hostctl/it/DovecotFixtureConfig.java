@@ -27,6 +27,15 @@ final class DovecotFixtureConfig {
 
     private DovecotFixtureConfig() {}
 
+    /** The kit's Dovecot settings for this instance (written to {@code etc/90-hostd.conf}). */
+    static String kitConf(Settings s) {
+        return ProviderKit.render("dovecot/90-hostd.conf", java.util.Map.of(
+                "DOVECOT_ETC", s.dir().resolve("etc").toString(),
+                "VMAIL_USER", Integer.toString(s.vmailUid()),
+                "VMAIL_GROUP", Integer.toString(s.vmailGid()),
+                "LMTP_PORT", Integer.toString(s.lmtpPort())));
+    }
+
     static String dovecotConf(Settings s) {
         Path dir = s.dir();
         String ssl = s.ssl()
@@ -57,23 +66,16 @@ final class DovecotFixtureConfig {
                 %4$s
                 disable_plaintext_auth = no
                 auth_mechanisms = plain login
-                auth_username_format = %%Lu
-                auth_master_user_separator = *
                 auth_failure_delay = %5$d secs
                 auth_verbose = yes
                 auth_debug = no
                 auth_debug_passwords = no
 
-                mail_uid = %6$d
-                mail_gid = %7$d
                 first_valid_uid = %6$d
                 last_valid_uid = %6$d
                 first_valid_gid = %7$d
                 last_valid_gid = %7$d
-                mail_location = maildir:~/Maildir
-                mail_plugins = quota
                 recipient_delimiter = +
-                lmtp_rcpt_check_quota = yes
 
                 namespace inbox {
                   inbox = yes
@@ -95,44 +97,19 @@ final class DovecotFixtureConfig {
                   }
                 }
 
-                # master user first; one file per service, so it works only for imap and sieve
-                passdb {
-                  driver = passwd-file
-                  args = %2$s/etc/master-users.%%s
-                  master = yes
-                  pass = yes
-                }
-                passdb {
-                  driver = sql
-                  args = %2$s/etc/dovecot-sql.conf.ext
-                }
-                userdb {
-                  driver = sql
-                  args = %2$s/etc/dovecot-sql.conf.ext
-                }
+                # the provider kit: users, quota, Sieve, the LMTP listener (provider/dovecot/90-hostd.conf)
+                !include %2$s/etc/90-hostd.conf
 
-                protocol imap {
-                  mail_plugins = $mail_plugins imap_quota
-                }
-                protocol lmtp {
-                  mail_plugins = $mail_plugins sieve
-                }
                 protocol sieve {
                   managesieve_max_compile_errors = 5
                 }
 
                 plugin {
-                  quota = count:User quota
-                  quota_vsizes = yes
                   quota_rule = *:storage=0
-                  quota_grace = 0
                   quota_exceeded_message = %8$s
                   quota_status_success = DUNNO
                   quota_status_nouser = DUNNO
                   quota_status_overquota = "552 5.2.2 %8$s"
-                  sieve = file:~/sieve;active=~/.dovecot.sieve
-                  # hostd's autoresponder: a vacation rule run before the customer's own active script
-                  sieve_before = ~/.hostd-vacation.sieve
                   sieve_max_redirects = 4
                   sieve_max_script_size = 1M
                   sieve_quota_max_scripts = 50
@@ -171,10 +148,6 @@ final class DovecotFixtureConfig {
                 service lmtp {
                   unix_listener lmtp {
                     mode = 0666
-                  }
-                  inet_listener lmtp {
-                    address = 127.0.0.1
-                    port = %11$d
                   }
                 }
                 service auth {

@@ -119,9 +119,9 @@ public final class PostfixFixture implements AutoCloseable {
             return query;
         }
 
-        /** File name of this table's .cf for a map type, e.g. {@code sqlite-mailboxes.cf}. */
+        /** File name of this table's .cf, as the provider kit names it, e.g. {@code hostd-mailboxes.cf}. */
         public String fileName(String mapType) {
-            return mapType + "-" + shortName + ".cf";
+            return "hostd-" + shortName + ".cf";
         }
     }
 
@@ -152,7 +152,7 @@ public final class PostfixFixture implements AutoCloseable {
 
         @Override
         public String mapFile(Table table) {
-            return sqliteMap(table, db);
+            return sqliteMap(table, db, db.getParent());
         }
     }
 
@@ -171,10 +171,19 @@ public final class PostfixFixture implements AutoCloseable {
 
     // ---------------------------------------------------------------- config text (also documented in README)
 
-    /** The sqlite_table(5) file for {@code table}: {@code dbpath} and {@code query}. */
-    public static String sqliteMap(Table table, Path db) {
-        return "dbpath = " + db + "\n"
-                + "query = " + table.query() + "\n";
+    /**
+     * The sqlite_table(5) file for {@code table}: the provider kit's {@code hostd-<table>.cf} with {@code dbpath}
+     * {@code db}; fails unless its query is {@link Table#query()}.
+     */
+    public static String sqliteMap(Table table, Path db, Path configDirectory) {
+        String file = table.fileName("sqlite");
+        String text = ProviderKit.render("postfix/" + file, Map.of(
+                "SQLITE_DB", db.toString(),
+                "POSTFIX_ETC", configDirectory.toString()));
+        if (!text.contains("\nquery = " + table.query() + "\n")) {
+            throw new IllegalStateException("provider/postfix/" + file + " does not query " + table.query());
+        }
+        return text;
     }
 
     /**
@@ -190,18 +199,17 @@ public final class PostfixFixture implements AutoCloseable {
     }
 
     /**
-     * The main.cf lines that route hosted mail from hostd's tables: the three maps (files in
-     * {@code configDirectory}, named by {@link Table#fileName}) and {@code virtual_transport} to LMTP on
-     * {@code lmtpNexthop} (e.g. {@code inet:127.0.0.1:24}). {@code virtual_alias_domains} is emptied: its default,
-     * {@code $virtual_alias_maps}, would query the alias table with bare domain names.
+     * The provider kit's main.cf lines: the three maps (files in {@code configDirectory}, named by
+     * {@link Table#fileName}), {@code virtual_transport} to LMTP on 127.0.0.1:{@code lmtpPort} and
+     * {@code maillog_file}.
      */
-    public static String mainCfRouting(String mapType, Path configDirectory, String lmtpNexthop) {
-        StringBuilder text = new StringBuilder("virtual_alias_domains =\n");
-        for (Table table : Table.values()) {
-            text.append(table.parameter()).append(" = ").append(mapType).append(':')
-                    .append(configDirectory.resolve(table.fileName(mapType))).append('\n');
-        }
-        return text.append("virtual_transport = lmtp:").append(lmtpNexthop).append('\n').toString();
+    public static String mainCfKit(String mapType, Path configDirectory, int lmtpPort, Path maillog) {
+        return ProviderKit.render("postfix/main.cf.hostd", Map.of(
+                "POSTFIX_ETC", configDirectory.toString(),
+                "MAP_TYPE", mapType,
+                "LMTP_PORT", Integer.toString(lmtpPort),
+                "MAILLOG", maillog.toString(),
+                "MAILLOG_DIR", maillog.getParent().toString()));
     }
 
     /** The complete main.cf of the private instance in {@code runDir}. */
@@ -210,8 +218,6 @@ public final class PostfixFixture implements AutoCloseable {
                 compatibility_level = 3.6
                 queue_directory = %1$s/spool
                 data_directory = %1$s/data
-                maillog_file = %1$s/log/maillog
-                maillog_file_prefixes = %1$s/log
                 inet_interfaces = 127.0.0.1
                 inet_protocols = ipv4
                 myhostname = %2$s
@@ -234,7 +240,7 @@ public final class PostfixFixture implements AutoCloseable {
                 lmtp_connect_timeout = 5s
                 biff = no
                 """.formatted(runDir, MY_HOSTNAME)
-                + mainCfRouting(mapType, runDir.resolve("etc"), "inet:127.0.0.1:" + lmtpPort);
+                + mainCfKit(mapType, runDir.resolve("etc"), lmtpPort, runDir.resolve("log/maillog"));
     }
 
     /** A {@code transport_maps} line with an inline map of {@code transports}; empty when there are none. */
@@ -273,8 +279,13 @@ public final class PostfixFixture implements AutoCloseable {
                 smtp      unix  -       -       n       -       -       smtp
                 anvil     unix  -       -       n       -       1       anvil
                 scache    unix  -       -       n       -       1       scache
-                postlog   unix-dgram n  -       n       -       1       postlogd
-                """.formatted(smtpPort);
+                """.formatted(smtpPort) + kitServices();
+    }
+
+    /** The service lines of the kit's master.cf.hostd (postlogd for maillog_file). */
+    static String kitServices() {
+        return ProviderKit.read("postfix/master.cf.hostd").lines().filter(l -> !l.startsWith("#"))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
 
     // ---------------------------------------------------------------- availability

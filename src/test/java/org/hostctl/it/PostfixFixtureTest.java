@@ -183,8 +183,9 @@ class PostfixFixtureTest {
     }
 
     @Test
-    void map_files_are_the_documented_lines() {
-        assertThat(PostfixFixture.sqliteMap(Table.MAILBOXES, Path.of("/var/lib/hostd/hostd.db"))).isEqualTo("""
+    void map_files_and_main_cf_lines_are_the_kits_documented_lines() {
+        assertThat(PostfixFixture.sqliteMap(Table.MAILBOXES, Path.of("/var/lib/hostd/hostd.db"),
+                Path.of("/etc/postfix"))).endsWith("""
                 dbpath = /var/lib/hostd/hostd.db
                 query = SELECT 1 FROM mailbox WHERE email='%s' AND active=1 AND deleted_at IS NULL
                 """);
@@ -195,14 +196,16 @@ class PostfixFixtureTest {
                         dbname = hostd
                         query = SELECT destination FROM alias WHERE source='%s'
                         """);
-        assertThat(PostfixFixture.mainCfRouting("sqlite", Path.of("/etc/postfix"), "inet:127.0.0.1:24"))
-                .isEqualTo("""
-                        virtual_alias_domains =
-                        virtual_mailbox_domains = sqlite:/etc/postfix/sqlite-domains.cf
-                        virtual_mailbox_maps = sqlite:/etc/postfix/sqlite-mailboxes.cf
-                        virtual_alias_maps = sqlite:/etc/postfix/sqlite-aliases.cf
-                        virtual_transport = lmtp:inet:127.0.0.1:24
-                        """);
+        assertThat(PostfixFixture.mainCfKit("sqlite", Path.of("/etc/postfix"), 24, Path.of("/var/log/postfix.log"))
+                .lines().filter(l -> !l.startsWith("#") && !l.isEmpty()))
+                .containsExactly(
+                        "virtual_alias_domains =",
+                        "virtual_mailbox_domains = sqlite:/etc/postfix/hostd-domains.cf",
+                        "virtual_mailbox_maps = sqlite:/etc/postfix/hostd-mailboxes.cf",
+                        "virtual_alias_maps = sqlite:/etc/postfix/hostd-aliases.cf",
+                        "virtual_transport = lmtp:inet:127.0.0.1:24",
+                        "maillog_file = /var/log/postfix.log",
+                        "maillog_file_prefixes = /var/log");
     }
 
     // ---------------------------------------------------------------- environment
