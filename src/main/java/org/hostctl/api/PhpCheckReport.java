@@ -28,6 +28,6 @@ public record PhpCheckReport(String version, String branch, boolean syntaxChecke
         return files + (files == 1 ? " file" : " files") + " checked for PHP " + branch + ": " + breaking
                 + " breaking, " + warnings + (warnings == 1 ? " warning" : " warnings") + ", " + guarded
                 + " guarded" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped")
-                + (syntaxChecked ? "" : " (syntax not checked: PHP " + branch + " is not installed)");
+                + (syntaxChecked || files == 0 ? "" : " (syntax not checked: PHP " + branch + " is not installed)");
     }
 }

@@ -54,6 +54,9 @@ public final class CompatChecker {
      */
     public Result check(PhpBranch target, Iterator<Source> sources, IntConsumer progress) {
         Optional<Path> own = binaries.forBranch(target);
+        if (!sources.hasNext()) {
+            return new Result(target, own, target, 0, List.of());
+        }
         Path php = own.or(binaries::newest).orElseThrow(() -> new PhpScanner.ScanException(
                 "no PHP command-line binary (phpX.Y) is installed on this node to read the files with"));
         PhpBranch tokenizer = own.isPresent() ? target : binaries.installed().lastKey();
