@@ -174,6 +174,7 @@ function _complete_hostctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} php set" ];    then _picocli_hostctl_php; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} php unset" ];    then _picocli_hostctl_php; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} php verify" ];    then _picocli_hostctl_php; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} php check" ];    then _picocli_hostctl_php; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} domain list" ];    then _picocli_hostctl_domain; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox list" ];    then _picocli_hostctl_mailbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mailbox show" ];    then _picocli_hostctl_mailbox; return $?; fi
@@ -227,69 +228,71 @@ function _complete_hostctl() {
   local cmds17=(php set)
   local cmds18=(php unset)
   local cmds19=(php verify)
-  local cmds20=(domain list)
-  local cmds21=(mailbox list)
-  local cmds22=(mailbox show)
-  local cmds23=(mailbox create)
-  local cmds24=(mailbox passwd)
-  local cmds25=(mailbox quota)
-  local cmds26=(mailbox disable)
-  local cmds27=(mailbox enable)
-  local cmds28=(mailbox delete)
-  local cmds29=(mailbox restore)
-  local cmds30=(mailbox import)
-  local cmds31=(alias list)
-  local cmds32=(alias add)
-  local cmds33=(alias remove)
-  local cmds34=(autoreply show)
-  local cmds35=(autoreply set)
-  local cmds36=(autoreply off)
-  local cmds37=(sieve list)
-  local cmds38=(sieve get)
-  local cmds39=(sieve put)
-  local cmds40=(sieve edit)
-  local cmds41=(sieve check)
-  local cmds42=(sieve test)
-  local cmds43=(sieve activate)
-  local cmds44=(sieve deactivate)
-  local cmds45=(sieve rename)
-  local cmds46=(sieve delete)
-  local cmds47=(mail log)
-  local cmds48=(mail log show)
-  local cmds49=(mail log stats)
-  local cmds50=(status history)
+  local cmds20=(php check)
+  local cmds21=(domain list)
+  local cmds22=(mailbox list)
+  local cmds23=(mailbox show)
+  local cmds24=(mailbox create)
+  local cmds25=(mailbox passwd)
+  local cmds26=(mailbox quota)
+  local cmds27=(mailbox disable)
+  local cmds28=(mailbox enable)
+  local cmds29=(mailbox delete)
+  local cmds30=(mailbox restore)
+  local cmds31=(mailbox import)
+  local cmds32=(alias list)
+  local cmds33=(alias add)
+  local cmds34=(alias remove)
+  local cmds35=(autoreply show)
+  local cmds36=(autoreply set)
+  local cmds37=(autoreply off)
+  local cmds38=(sieve list)
+  local cmds39=(sieve get)
+  local cmds40=(sieve put)
+  local cmds41=(sieve edit)
+  local cmds42=(sieve check)
+  local cmds43=(sieve test)
+  local cmds44=(sieve activate)
+  local cmds45=(sieve deactivate)
+  local cmds46=(sieve rename)
+  local cmds47=(sieve delete)
+  local cmds48=(mail log)
+  local cmds49=(mail log show)
+  local cmds50=(mail log stats)
+  local cmds51=(status history)
 
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_hostctl_status_history; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_hostctl_mail_log_stats; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_hostctl_mail_log_show; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_hostctl_mail_log; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_hostctl_sieve_delete; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_hostctl_sieve_rename; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_hostctl_sieve_deactivate; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_hostctl_sieve_activate; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_hostctl_sieve_test; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_hostctl_sieve_check; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_hostctl_sieve_edit; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_hostctl_sieve_put; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_hostctl_sieve_get; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_hostctl_sieve_list; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_hostctl_autoreply_off; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_hostctl_autoreply_set; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_hostctl_autoreply_show; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_hostctl_alias_remove; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_hostctl_alias_add; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_hostctl_alias_list; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_hostctl_mailbox_import; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_hostctl_mailbox_restore; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_hostctl_mailbox_delete; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_hostctl_mailbox_enable; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_hostctl_mailbox_disable; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_hostctl_mailbox_quota; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_hostctl_mailbox_passwd; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_hostctl_mailbox_create; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_hostctl_mailbox_show; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_hostctl_mailbox_list; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_hostctl_domain_list; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_hostctl_status_history; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_hostctl_mail_log_stats; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_hostctl_mail_log_show; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_hostctl_mail_log; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_hostctl_sieve_delete; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_hostctl_sieve_rename; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_hostctl_sieve_deactivate; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_hostctl_sieve_activate; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_hostctl_sieve_test; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_hostctl_sieve_check; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_hostctl_sieve_edit; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_hostctl_sieve_put; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_hostctl_sieve_get; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_hostctl_sieve_list; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_hostctl_autoreply_off; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_hostctl_autoreply_set; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_hostctl_autoreply_show; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_hostctl_alias_remove; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_hostctl_alias_add; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_hostctl_alias_list; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_hostctl_mailbox_import; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_hostctl_mailbox_restore; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_hostctl_mailbox_delete; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_hostctl_mailbox_enable; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_hostctl_mailbox_disable; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_hostctl_mailbox_quota; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_hostctl_mailbox_passwd; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_hostctl_mailbox_create; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_hostctl_mailbox_show; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_hostctl_mailbox_list; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_hostctl_domain_list; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_hostctl_php_check; return $?; fi
   if CompWordsContainsArray "${cmds19[@]}"; then _picocli_hostctl_php_verify; return $?; fi
   if CompWordsContainsArray "${cmds18[@]}"; then _picocli_hostctl_php_unset; return $?; fi
   if CompWordsContainsArray "${cmds17[@]}"; then _picocli_hostctl_php_set; return $?; fi
@@ -399,7 +402,7 @@ function _picocli_hostctl_php() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="versions show set unset verify"
+  local commands="versions show set unset verify check"
   local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
   local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -1042,7 +1045,7 @@ function _picocli_hostctl_php_set() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--allow-eol' '--dry-run' '-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local flag_opts="'--allow-eol' '--dry-run' '--skip-check' '-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
   local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
 
@@ -1121,6 +1124,45 @@ function _picocli_hostctl_php_verify() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `check` subcommand.
+function _picocli_hostctl_php_check() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-r' '--recursive' '-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
   local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
 

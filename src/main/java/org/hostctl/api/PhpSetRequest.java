@@ -6,5 +6,11 @@ package org.hostctl.api;
  * @param version the version to run, one of {@code GET /v1/php/versions}
  * @param allowEol set an end-of-life version anyway
  * @param dryRun only report what would change
+ * @param skipCheck switch without checking the PHP files first
  */
-public record PhpSetRequest(String version, boolean allowEol, boolean dryRun) {}
+public record PhpSetRequest(String version, boolean allowEol, boolean dryRun, boolean skipCheck) {
+    /** Without skipping the check. */
+    public PhpSetRequest(String version, boolean allowEol, boolean dryRun) {
+        this(version, allowEol, dryRun, false);
+    }
+}

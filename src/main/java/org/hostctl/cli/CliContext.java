@@ -40,6 +40,7 @@ public final class CliContext {
             org.hostctl.cli.config.Settings.LOCAL_SOCKET.toString()));
     private Clock clock = Clock.systemDefaultZone();
     private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+    private Boolean stderrTerminal;
 
     /** Waits between polls: {@link Thread#sleep} for real, a clock moved forward in tests. */
     @FunctionalInterface
@@ -121,6 +122,20 @@ public final class CliContext {
             stdoutTerminal = isTerminal(fdTarget(1));
         }
         return stdoutTerminal;
+    }
+
+    /** Whether stderr is a terminal, where progress may be drawn. */
+    public boolean stderrTerminal() {
+        if (stderrTerminal == null) {
+            stderrTerminal = isTerminal(fdTarget(2));
+        }
+        return stderrTerminal;
+    }
+
+    /** Declares whether stderr is a terminal, for tests; returns this context. */
+    public CliContext withStderrTerminal(boolean terminal) {
+        this.stderrTerminal = terminal;
+        return this;
     }
 
     /** Whether stdin and stdout are a terminal, so that hostctl may prompt. */

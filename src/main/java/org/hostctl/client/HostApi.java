@@ -46,6 +46,12 @@ public interface HostApi {
     /** {@code POST /v1/php/verify}. */
     PhpVerification phpVerify(String path);
 
+    /** {@code POST /v1/php/checks}: starts a check of PHP files against a version. */
+    org.hostctl.api.PhpCheckJob phpCheckStart(org.hostctl.api.PhpCheckRequest request);
+
+    /** {@code GET /v1/php/checks/{id}}: a check's progress, with the report once done. */
+    org.hostctl.api.PhpCheckJob phpCheck(String id);
+
     /** {@code GET /v1/domains}. */
     List<Domain> domains();
 

@@ -170,6 +170,17 @@ public final class HttpHostApi implements HostApi {
     }
 
     @Override
+    public org.hostctl.api.PhpCheckJob phpCheckStart(org.hostctl.api.PhpCheckRequest request) {
+        return send(new Request.Builder().url(url("/v1/php/checks").build()).post(json(request)).build(),
+                type(org.hostctl.api.PhpCheckJob.class));
+    }
+
+    @Override
+    public org.hostctl.api.PhpCheckJob phpCheck(String id) {
+        return send(get(url("/v1/php/checks").addPathSegment(id).build()), type(org.hostctl.api.PhpCheckJob.class));
+    }
+
+    @Override
     public List<Domain> domains() {
         return send(get(url("/v1/domains").build()), listOf(Domain.class));
     }

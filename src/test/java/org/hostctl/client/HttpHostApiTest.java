@@ -85,7 +85,8 @@ class HttpHostApiTest {
         RecordedRequest r = taken();
         assertThat(r.getMethod()).isEqualTo("PUT");
         assertThat(r.getUrl().queryParameter("path")).isEqualTo("p");
-        assertThat(r.getBody().utf8()).isEqualTo("{\"version\":\"7.4\",\"allowEol\":true,\"dryRun\":true}");
+        assertThat(r.getBody().utf8())
+                .isEqualTo("{\"version\":\"7.4\",\"allowEol\":true,\"dryRun\":true,\"skipCheck\":false}");
         assertThat(r.getHeaders().get("Content-Type")).startsWith("application/json");
         assertThat(c.changed()).isTrue();
         assertThat(c.warnings()).containsExactly("w");

@@ -22,6 +22,7 @@ public final class Hostctl {
     private java.time.Clock clock;
     private CliContext.Sleeper sleeper;
     private Path localSocket;
+    private boolean stderrTerminal;
 
     public Hostctl(Path configHome) {
         env.put("XDG_CONFIG_HOME", configHome.toString());
@@ -55,6 +56,12 @@ public final class Hostctl {
     public Hostctl terminal(String answer) {
         this.interactive = true;
         this.promptAnswer = answer;
+        return this;
+    }
+
+    /** Pretends stderr is a terminal (progress bars are drawn there). */
+    public Hostctl stderrTerminal() {
+        this.stderrTerminal = true;
         return this;
     }
 
@@ -97,6 +104,7 @@ public final class Hostctl {
             ctx.withTime(clock, sleeper);
         }
         ctx.withLocalSocket(localSocket);
+        ctx.withStderrTerminal(stderrTerminal);
         int code = Cli.forArgs(ctx, o, e, args).execute(args);
         o.flush();
         e.flush();

@@ -207,6 +207,27 @@ public final class SafeFiles {
         return result;
     }
 
+    /**
+     * The entries of {@code dir} in name order with their kind, size and ownership, looked at without following
+     * links; names hostd cannot address are left out.
+     */
+    public java.util.SortedMap<String, PathInfo> list(WebPath dir) throws IOException {
+        java.util.SortedMap<String, PathInfo> out = new java.util.TreeMap<>();
+        try (OpenDir d = open(dir, false)) {
+            for (Path entry : d.stream()) {
+                Path name = entry.getFileName();
+                try {
+                    WebPath.requireValidSegment(name.toString());
+                } catch (UnsafePathException e) {
+                    continue;
+                }
+                Optional<PosixFileAttributes> attrs = attributes(d.stream(), name);
+                attrs.ifPresent(a -> out.put(name.toString(), info(a, d.account())));
+            }
+        }
+        return out;
+    }
+
     private void walk(SecureDirectoryStream<Path> dir, WebPath path, int depth, int maxDepth, int maxEntries,
             UserPrincipal account, List<WebPath> result) throws IOException {
         result.add(path);

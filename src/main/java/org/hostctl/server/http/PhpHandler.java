@@ -2,6 +2,8 @@ package org.hostctl.server.http;
 
 import io.javalin.http.Context;
 import java.util.List;
+import org.hostctl.api.PhpCheckJob;
+import org.hostctl.api.PhpCheckRequest;
 import org.hostctl.api.PhpSetRequest;
 import org.hostctl.server.service.PhpService;
 import org.hostctl.server.service.ServiceException;
@@ -34,6 +36,16 @@ final class PhpHandler {
 
     void verify(Context ctx) {
         Responses.json(ctx, 200, php.verify(Responses.principal(ctx), onePath(ctx)));
+    }
+
+    void startCheck(Context ctx) {
+        PhpCheckJob job = php.startCheck(Responses.principal(ctx), Responses.body(ctx, PhpCheckRequest.class));
+        ctx.header("Location", "/v1/php/checks/" + job.id());
+        Responses.json(ctx, 202, job);
+    }
+
+    void checkJob(Context ctx) {
+        Responses.json(ctx, 200, php.checkJob(Responses.principal(ctx), ctx.pathParam("id")));
     }
 
     private static String onePath(Context ctx) {

@@ -20,6 +20,8 @@ public final class Routes {
                 new Route("PUT", "/v1/php/settings", WRITE, php::set),
                 new Route("DELETE", "/v1/php/settings", WRITE, php::unset),
                 new Route("POST", "/v1/php/verify", WRITE, php::verify),
+                new Route("POST", "/v1/php/checks", READ, php::startCheck),
+                new Route("GET", "/v1/php/checks/{id}", READ, php::checkJob),
                 new Route("GET", "/v1/domains", READ, mail::domains),
                 new Route("GET", "/v1/mailboxes", READ, mail::list),
                 new Route("POST", "/v1/mailboxes", WRITE, mail::create),

@@ -12,6 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.hostctl.api.PhpChange;
+import org.hostctl.api.PhpCheckJob;
+import org.hostctl.api.PhpCheckReport;
+import org.hostctl.api.PhpCheckRequest;
+import org.hostctl.api.PhpFinding;
 import org.hostctl.api.PhpSetRequest;
 import org.hostctl.api.PhpSetting;
 import org.hostctl.api.PhpVerification;
@@ -26,6 +30,11 @@ import org.hostctl.server.php.HtaccessBlock;
 import org.hostctl.server.php.HtaccessException;
 import org.hostctl.server.php.PhpCatalog;
 import org.hostctl.server.php.PhpCatalog.Entry;
+import org.hostctl.server.php.check.CompatChecker;
+import org.hostctl.server.php.check.PhpBinaries;
+import org.hostctl.server.php.check.PhpBranch;
+import org.hostctl.server.php.check.PhpScanner;
+import org.hostctl.server.php.check.RemovalRules;
 import org.hostctl.server.store.Account;
 import org.hostctl.server.store.Docroot;
 
@@ -39,16 +48,34 @@ public final class PhpService {
     static final String HTACCESS = ".htaccess";
     private static final int MAX_AUDIT_DEPTH = 64;
     private static final int MAX_AUDIT_DIRS = 20_000;
+    /** Largest PHP file a check reads; bigger ones are listed as skipped. */
+    static final int MAX_PHP_FILE = 4 << 20;
+    /** Most PHP files one check reads. */
+    static final int MAX_CHECK_FILES = 100_000;
+    private static final Duration SCAN_TIMEOUT = Duration.ofMinutes(2);
+    private static final java.util.regex.Pattern PHP_FILE =
+            java.util.regex.Pattern.compile("(?i).+\\.(php[0-9]?|phtml|inc)");
 
     private final AccountService accounts;
     private final PhpCatalog catalog;
     private final PhpProbe probe;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
+    private final CompatChecker checker;
+    private final PhpCheckJobs checks;
+
     public PhpService(AccountService accounts, PhpCatalog catalog, Duration verifyTimeout) {
+        this(accounts, catalog, verifyTimeout, new CompatChecker(PhpBinaries.system(),
+                PhpScanner.forThisProcess(SCAN_TIMEOUT), RemovalRules.builtIn(),
+                Runtime.getRuntime().availableProcessors()));
+    }
+
+    PhpService(AccountService accounts, PhpCatalog catalog, Duration verifyTimeout, CompatChecker checker) {
         this.accounts = accounts;
         this.catalog = catalog;
         this.probe = new PhpProbe(verifyTimeout);
+        this.checker = checker;
+        this.checks = new PhpCheckJobs(java.time.Clock.systemUTC());
     }
 
     /** The offered versions, the account default marked. */
@@ -109,6 +136,16 @@ public final class PhpService {
             warnings.add("PHP " + entry.version() + " reached end of life on " + end
                     + " and gets no security fixes");
         }
+        PhpCheckReport check = null;
+        if (!req.skipCheck()) {
+            ctx.requireDirectory(dir);
+            check = runCheck(ctx, plan(ctx, entry.version(), PhpBranch.parse(entry.branch()), List.of(dir), true),
+                    n -> { });
+            if (check.breaking() > 0 && !req.dryRun()) {
+                throw incompatible(check);
+            }
+        }
+        PhpCheckReport checked = check;
         return locked(ctx, dir, () -> {
             ctx.requireDirectory(dir);
             PhpSetting before = ctx.resolve(root, dir, null);
@@ -134,8 +171,21 @@ public final class PhpService {
             if (changed && !req.dryRun()) {
                 ctx.write(dir, updated);
             }
-            return new PhpChange(dir.toString(), changed, req.dryRun(), before, after, warnings);
+            return new PhpChange(dir.toString(), changed, req.dryRun(), before, after, warnings, checked);
         });
+    }
+
+    /** The refusal of a switch that would break the site: one field error per breaking finding. */
+    private static ServiceException incompatible(PhpCheckReport check) {
+        List<org.hostctl.api.Problem.FieldError> errors = new ArrayList<>();
+        for (PhpFinding f : check.findings()) {
+            if (PhpFinding.BREAKS.equals(f.level()) && errors.size() < 200) {
+                errors.add(new org.hostctl.api.Problem.FieldError(f.file() + ":" + f.line() + ": " + f.message()
+                        + (f.replacement() != null ? "; use " + f.replacement() : ""), f.file() + ":" + f.line()));
+            }
+        }
+        return new ServiceException(ServiceException.Kind.POLICY, "php-incompatible", check.summary()
+                + "; fix the files or switch anyway with --skip-check", null, errors);
     }
 
     /** Removes hostd's block so the directory inherits again; idempotent. */
@@ -173,6 +223,146 @@ public final class PhpService {
             }
             return new PhpChange(dir.toString(), changed, dryRun, before, after, warnings);
         });
+    }
+
+    /**
+     * Starts checking the PHP files of {@code req.paths()} against a version: validates and lists the files now,
+     * reads and scans them in the background.
+     */
+    public PhpCheckJob startCheck(Principal p, PhpCheckRequest req) {
+        Ctx ctx = context(p);
+        CheckPlan plan = plan(ctx, req);
+        return checks.start(ctx.account.name(), plan.files().size(), progress -> runCheck(ctx, plan, progress));
+    }
+
+    /** A check started by the same account. */
+    public PhpCheckJob checkJob(Principal p, String id) {
+        return checks.get(accounts.account(p).name(), id);
+    }
+
+    /** Checks the PHP files of {@code req.paths()} against a version and waits for the result. */
+    public PhpCheckReport check(Principal p, PhpCheckRequest req) {
+        Ctx ctx = context(p);
+        return runCheck(ctx, plan(ctx, req), n -> { });
+    }
+
+    /** The files a check reads, and what it leaves out. */
+    private record CheckPlan(String version, PhpBranch branch, List<WebPath[]> files,
+            List<PhpCheckReport.Skipped> skipped, List<String> notes) {}
+
+    private CheckPlan plan(Ctx ctx, PhpCheckRequest req) {
+        if (req.version() == null || req.version().isBlank()) {
+            throw ServiceException.invalid("give the PHP version to check against");
+        }
+        PhpBranch branch = catalog.version(req.version()).map(e -> PhpBranch.parse(e.branch()))
+                .or(() -> req.version().matches("[5-9]\\.[0-9]{1,2}") ? Optional.of(PhpBranch.parse(req.version()))
+                        : Optional.empty())
+                .orElseThrow(() -> ServiceException.invalid("PHP " + printable(req.version()) + " is neither an"
+                        + " offered version nor a PHP branch such as 8.2"));
+        if (req.paths() == null || req.paths().isEmpty()) {
+            throw ServiceException.invalid("give at least one directory to check");
+        }
+        List<WebPath> dirs = new ArrayList<>();
+        for (String s : req.paths()) {
+            dirs.add(parse(s));
+        }
+        return plan(ctx, req.version(), branch, dirs, req.recursive());
+    }
+
+    private CheckPlan plan(Ctx ctx, String version, PhpBranch branch, List<WebPath> starts, boolean recursive) {
+        List<WebPath[]> files = new ArrayList<>();
+        List<PhpCheckReport.Skipped> skipped = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        java.util.Set<WebPath> seen = new java.util.HashSet<>();
+        for (WebPath start : starts) {
+            ctx.docroot(start);
+            ctx.requireDirectory(start);
+            List<WebPath> dirs = recursive ? ctx.walk(start) : List.of(start);
+            if (recursive && dirs.size() >= MAX_AUDIT_DIRS) {
+                notes.add("only the first " + MAX_AUDIT_DIRS + " directories below " + start + " were checked");
+            }
+            List<WebPath> own = new ArrayList<>();
+            for (WebPath dir : dirs) {
+                if (own.stream().anyMatch(dir::startsWith)) {
+                    continue;
+                }
+                if (!dir.equals(start) && ctx.setsPhp(dir)) {
+                    own.add(dir);
+                    skipped.add(new PhpCheckReport.Skipped(dir.toString(),
+                            "sets its own PHP version, so a switch of " + start + " does not reach it"));
+                    continue;
+                }
+                if (!seen.add(dir)) {
+                    continue;
+                }
+                ctx.listPhpFiles(dir, files, skipped);
+            }
+        }
+        if (files.size() > MAX_CHECK_FILES) {
+            notes.add("only the first " + MAX_CHECK_FILES + " of " + files.size() + " PHP files were checked");
+            files = new ArrayList<>(files.subList(0, MAX_CHECK_FILES));
+        }
+        return new CheckPlan(version, branch, files, skipped, notes);
+    }
+
+    private PhpCheckReport runCheck(Ctx ctx, CheckPlan plan, java.util.function.IntConsumer progress) {
+        List<PhpCheckReport.Skipped> skipped = java.util.Collections.synchronizedList(new ArrayList<>(plan.skipped()));
+        java.util.Iterator<WebPath[]> names = plan.files().iterator();
+        java.util.Iterator<CompatChecker.Source> sources = new java.util.Iterator<>() {
+            CompatChecker.Source next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && names.hasNext()) {
+                    WebPath[] f = names.next();
+                    String path = f[1].toString();
+                    try {
+                        Optional<byte[]> content = ctx.files.read(f[0], f[1].name(), MAX_PHP_FILE);
+                        if (content.isPresent()) {
+                            next = new CompatChecker.Source(path, content.get());
+                        }
+                    } catch (UnsafePathException | IOException e) {
+                        skipped.add(new PhpCheckReport.Skipped(path, e.getMessage()));
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public CompatChecker.Source next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                CompatChecker.Source s = next;
+                next = null;
+                return s;
+            }
+        };
+        CompatChecker.Result r;
+        try {
+            r = checker.check(plan.branch(), sources, progress);
+        } catch (PhpScanner.ScanException e) {
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "php-check-failed", e.getMessage(), e);
+        }
+        List<String> notes = new ArrayList<>(plan.notes());
+        if (r.syntaxBinary().isEmpty() && r.files() > 0) {
+            notes.add(0, "syntax not checked: PHP " + plan.branch() + " is not installed on this node; the files were"
+                    + " read with PHP " + r.tokenizer() + "'s tokenizer and checked against the removal list only");
+        }
+        int breaking = 0;
+        int warnings = 0;
+        int guarded = 0;
+        for (PhpFinding f : r.findings()) {
+            switch (f.level()) {
+                case PhpFinding.BREAKS -> breaking++;
+                case PhpFinding.WARNING -> warnings++;
+                default -> guarded++;
+            }
+        }
+        List<PhpCheckReport.Skipped> sortedSkipped = new ArrayList<>(skipped);
+        sortedSkipped.sort(java.util.Comparator.comparing(PhpCheckReport.Skipped::path));
+        return new PhpCheckReport(plan.version(), plan.branch().toString(), r.syntaxBinary().isPresent(),
+                r.tokenizer().toString(), notes, r.files(), breaking, warnings, guarded, r.findings(), sortedSkipped);
     }
 
     /** Fetches a one-time probe from the site and reports which PHP ran it. */
@@ -286,6 +476,34 @@ public final class PhpService {
 
         List<WebPath> walk(WebPath start) {
             return io(() -> files.walkDirectories(start, MAX_AUDIT_DEPTH, MAX_AUDIT_DIRS), start);
+        }
+
+        /**
+         * Adds the PHP files of {@code dir} as {dir, file} to {@code out}; links, FIFOs and other non-regular
+         * files, foreign files and oversized files go to {@code skipped} unread.
+         */
+        void listPhpFiles(WebPath dir, List<WebPath[]> out, List<PhpCheckReport.Skipped> skipped) {
+            java.util.SortedMap<String, PathInfo> entries = io(() -> files.list(dir), dir);
+            for (Map.Entry<String, PathInfo> e : entries.entrySet()) {
+                if (!PHP_FILE.matcher(e.getKey()).matches()) {
+                    continue;
+                }
+                WebPath file = dir.resolve(e.getKey());
+                PathInfo info = e.getValue();
+                String reason = switch (info.kind()) {
+                    case REGULAR_FILE -> !info.ownedByAccount() ? "not owned by the account; not read"
+                            : info.size() > MAX_PHP_FILE ? "larger than " + (MAX_PHP_FILE >> 20) + " MB; not read"
+                            : null;
+                    case SYMBOLIC_LINK -> "a symbolic link; not followed";
+                    case DIRECTORY -> null;
+                    default -> "not a regular file; not read";
+                };
+                if (reason != null) {
+                    skipped.add(new PhpCheckReport.Skipped(file.toString(), reason));
+                } else if (info.kind() == PathInfo.Kind.REGULAR_FILE) {
+                    out.add(new WebPath[] {dir, file});
+                }
+            }
         }
 
         /** The current {@code .htaccess}, null when there is none; refuses one that cannot be rewritten safely. */

@@ -110,6 +110,9 @@ class OpenApiContractTest {
         Files.createDirectories(aliceWeb.resolve("public_html/broken"));
         Files.writeString(aliceWeb.resolve("public_html/broken/.htaccess"),
                 "# php -- BEGIN hostd-generated handler, do not edit\nAddHandler php74-cgi .php\n");
+        Files.createDirectories(aliceWeb.resolve("public_html/old"));
+        Files.writeString(aliceWeb.resolve("public_html/old/index.php"), "<?php\n$db = mysql_connect();\n"
+                + "if (function_exists('ereg')) { ereg('a', 'b'); }\nini_set('safe_mode', 1);\n");
         Files.createDirectories(aliceWeb.resolve("public_html/odd"));
         Files.writeString(aliceWeb.resolve("public_html/odd/.htaccess"), "AddHandler php99-cgi .php\n");
         hostd.addAccount("alice", aliceWeb, List.of(new Docroot("public_html", "http://127.0.0.1:9/")));
@@ -232,7 +235,7 @@ class OpenApiContractTest {
     @Test
     void each_schema_has_exactly_its_records_components_with_matching_types() throws Exception {
         Set<String> requests = requestBodySchemas();
-        assertThat(requests).containsExactlyInAnyOrder("PhpSetRequest", "MailboxCreate", "PasswordChange",
+        assertThat(requests).containsExactlyInAnyOrder("PhpSetRequest", "PhpCheckRequest", "MailboxCreate", "PasswordChange",
                 "QuotaChange", "AliasChange", "Autoreply", "NameChange", "SievePut", "SieveCheck", "SieveRename",
                 "SieveTestRequest");
         int checked = 0;
@@ -392,6 +395,28 @@ class OpenApiContractTest {
                 api.post(verify + "?path=public_html/missing", alice),
                 api.post(verify + "?path=a//b", alice));
 
+        String checks = "/v1/php/checks";
+        Reply started = api.send("POST", checks, alice, "{\"version\":\"8.2\",\"paths\":[\"public_html/old\"],"
+                + "\"recursive\":true}");
+        add(calls, "POST " + checks, started,
+                api.send("POST", checks, null, "{\"version\":\"8.2\",\"paths\":[\"public_html\"]}"),
+                api.send("POST", checks, alice, "{\"version\":\"8.2\",\"paths\":[\"public_html/missing\"]}"),
+                api.send("POST", checks, alice, "{\"version\":\"4.0.banana\",\"paths\":[\"public_html\"]}"));
+        String id = started.json().get("id").asText();
+        Reply job = api.get(checks + "/" + id, alice);
+        for (int i = 0; i < 200 && job.json().get("state").asText().equals("running"); i++) {
+            sleep(50);
+            job = api.get(checks + "/" + id, alice);
+        }
+        assertThat(job.header("Location")).isEmpty();
+        assertThat(started.header("Location")).contains(checks + "/" + id);
+        assertThat(job.json().at("/report/breaking").asInt()).as(job.text()).isEqualTo(1);
+        assertThat(job.json().at("/report/warnings").asInt()).isEqualTo(1);
+        assertThat(job.json().at("/report/guarded").asInt()).isEqualTo(1);
+        add(calls, "GET " + checks + "/{id}", job, api.get(checks + "/" + id, null),
+                api.get(checks + "/0123456789abcdef01234567", alice));
+        add(calls, "PUT " + settings, api.put(settings + "?path=public_html/old", alice, "{\"version\":\"8.2\"}"));
+
         mailCalls(calls);
         sieveCalls(calls);
         mailLogCalls(calls);
@@ -408,6 +433,14 @@ class OpenApiContractTest {
                 .isEqualTo(documentedStatuses());
         assertThat(calls.get("GET " + settings).get(1).json().get(1).path("problems").size())
                 .as("the unknown handler shows up as a problem").isEqualTo(1);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Success and every documented problem of the mail operations. */

@@ -56,6 +56,18 @@ final class PhpColumns {
                 Column.of("DETAIL", PhpVerification::detail));
     }
 
+    static List<Column<org.hostctl.api.PhpFinding>> findings(Output out) {
+        return List.of(
+                Column.of("FILE", org.hostctl.api.PhpFinding::file),
+                Column.of("LINE", f -> String.valueOf(f.line())),
+                Column.toned("LEVEL", org.hostctl.api.PhpFinding::level,
+                        f -> org.hostctl.api.PhpFinding.BREAKS.equals(f.level()) ? Tone.BAD : null),
+                Column.of("FINDING", f -> f.name() != null ? f.name() : f.kind()),
+                Column.of("REMOVED IN", org.hostctl.api.PhpFinding::removedIn),
+                Column.of("REPLACEMENT", f -> nz(f.replacement())),
+                Column.of("DETAIL", f -> f.guard() != null ? f.guard() : f.message()));
+    }
+
     static String source(PhpSetting s) {
         if (s.source() == null) {
             return "";

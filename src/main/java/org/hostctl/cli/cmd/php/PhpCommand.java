@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code hostctl php}: the group. */
 @Command(name = "php", description = "Show and switch the PHP version per directory of your webspace.",
         subcommands = {PhpVersionsCommand.class, PhpShowCommand.class, PhpSetCommand.class, PhpUnsetCommand.class,
-            PhpVerifyCommand.class},
+            PhpVerifyCommand.class, PhpCheckCommand.class},
         footer = {"",
             "PATH is a directory relative to your webspace root, e.g. public_html/shop. On the hosting server "
                     + "itself, '.', '~/...' and absolute paths inside the webspace work too.",

@@ -2,9 +2,13 @@ package org.hostctl.cli.cmd.php;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.hostctl.api.PhpChange;
+import org.hostctl.api.PhpCheckReport;
 import org.hostctl.api.PhpSetRequest;
 import org.hostctl.cli.CliContext;
+import org.hostctl.cli.ExitCodes;
 import org.hostctl.cli.cmd.BaseCommand;
+import org.hostctl.cli.output.Format;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,10 +21,17 @@ import picocli.CommandLine.Parameters;
                     + "version a directory already sets changes nothing and succeeds. An end-of-life version is "
                     + "refused unless --allow-eol is given.",
             "",
+            "Before switching, hostd checks the PHP files of PATH and of the directories below that would inherit "
+                    + "the version, like 'hostctl php check VERSION PATH -r'. When something would break, the "
+                    + "switch is refused with exit code 5 and the findings, and nothing is written; --skip-check "
+                    + "switches anyway. --dry-run lists the findings too.",
+            "",
             "Examples:",
             "  hostctl php set 8.3 public_html",
             "  hostctl php set 7.4 public_html/legacy --allow-eol",
-            "  hostctl php set 8.2 public_html/a public_html/b --dry-run"})
+            "  hostctl php set 8.2 public_html/a public_html/b --dry-run",
+            "  # switch although the check finds code that breaks:",
+            "  hostctl php set 8.2 public_html/legacy --skip-check"})
 public final class PhpSetCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "VERSION", description = "A version from 'hostctl php versions'.")
     String version;
@@ -32,8 +43,11 @@ public final class PhpSetCommand extends BaseCommand {
     @Option(names = "--allow-eol", description = "Allow a version whose security support has ended.")
     boolean allowEol;
 
-    @Option(names = "--dry-run", description = "Show what would change; write nothing.")
+    @Option(names = "--dry-run", description = "Show what would change and what the check finds; write nothing.")
     boolean dryRun;
+
+    @Option(names = "--skip-check", description = "Switch without checking the PHP files first.")
+    boolean skipCheck;
 
     public PhpSetCommand(CliContext context) {
         super(context);
@@ -42,8 +56,27 @@ public final class PhpSetCommand extends BaseCommand {
     @Override
     protected int execute() {
         List<String> mapped = PathArgs.map(paths, context.cwd(), context.env().get("HOME"), () -> api().me());
-        PhpSetRequest request = new PhpSetRequest(version, allowEol, dryRun);
-        return PhpChanges.apply(mapped, path -> api().phpSet(path, request), out(), global().verbose());
+        PhpSetRequest request = new PhpSetRequest(version, allowEol, dryRun, skipCheck);
+        List<PhpChange> changes = new ArrayList<>();
+        int exit = PhpChanges.apply(mapped, path -> {
+            PhpChange c = api().phpSet(path, request);
+            changes.add(c);
+            return c;
+        }, out(), global().verbose());
+        for (PhpChange c : changes) {
+            PhpCheckReport check = c.check();
+            if (check == null || check.files() == 0) {
+                continue;
+            }
+            if (dryRun && !check.findings().isEmpty() && out().format() == Format.table) {
+                out().list(check.findings(), PhpColumns.findings(out()));
+            }
+            out().info(PhpColumns.display(c.path()) + ": " + check.summary());
+            if (dryRun && check.breaking() > 0 && exit == ExitCodes.OK) {
+                exit = ExitCodes.REJECTED;
+            }
+        }
+        return exit;
     }
 
 }

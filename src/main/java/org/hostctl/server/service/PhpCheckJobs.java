@@ -1,0 +1,126 @@
+package org.hostctl.server.service;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.hostctl.api.PhpCheckJob;
+import org.hostctl.api.PhpCheckReport;
+
+/**
+ * Checks of PHP files that run in the background so a client can show progress; each job belongs to the account
+ * that started it and is forgotten some minutes after it ended. At most {@link #MAX_RUNNING} checks run at once
+ * (each uses one PHP process per core); more are refused with 503 rather than queued.
+ */
+final class PhpCheckJobs {
+    static final int MAX_RUNNING = 2;
+    private static final int MAX_PER_ACCOUNT = 20;
+    private static final Duration KEEP = Duration.ofMinutes(15);
+
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final ExecutorService pool = Executors.newFixedThreadPool(MAX_RUNNING, r -> {
+        Thread t = new Thread(r, "php-check-job");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicInteger running = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock;
+
+    PhpCheckJobs(Clock clock) {
+        this.clock = clock;
+    }
+
+    private static final class Job {
+        final String id;
+        final String account;
+        final int files;
+        final AtomicInteger done = new AtomicInteger();
+        volatile PhpCheckReport report;
+        volatile String error;
+        volatile Instant ended;
+
+        Job(String id, String account, int files) {
+            this.id = id;
+            this.account = account;
+            this.files = files;
+        }
+
+        PhpCheckJob view() {
+            String state = report != null ? PhpCheckJob.DONE : error != null ? PhpCheckJob.FAILED
+                    : PhpCheckJob.RUNNING;
+            return new PhpCheckJob(id, state, files, done.get(), report, error);
+        }
+    }
+
+    /** Starts {@code work}, which reports finished files to the consumer it is given. */
+    PhpCheckJob start(String account, int files, Function<java.util.function.IntConsumer, PhpCheckReport> work) {
+        expire();
+        long mine = jobs.values().stream().filter(j -> j.account.equals(account)).count();
+        if (mine >= MAX_PER_ACCOUNT) {
+            throw new ServiceException(ServiceException.Kind.POLICY, "too-many-checks",
+                    "this account has " + mine + " recent checks; wait a few minutes");
+        }
+        if (running.incrementAndGet() > MAX_RUNNING) {
+            running.decrementAndGet();
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "checks-busy",
+                    "hostd is running " + MAX_RUNNING + " checks already; try again shortly");
+        }
+        Job job = new Job(HexFormat.of().formatHex(bytes()), account, files);
+        jobs.put(job.id, job);
+        try {
+            pool.execute(() -> {
+                try {
+                    job.report = work.apply(n -> job.done.set(n));
+                    job.done.set(job.files);
+                } catch (ServiceException e) {
+                    job.error = e.getMessage();
+                } catch (RuntimeException e) {
+                    job.error = "the check failed: " + e.getMessage();
+                } finally {
+                    job.ended = clock.instant();
+                    running.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            running.decrementAndGet();
+            jobs.remove(job.id);
+            throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "checks-busy", "hostd is shutting down");
+        }
+        return job.view();
+    }
+
+    /** The job, if it exists and belongs to {@code account}. */
+    PhpCheckJob get(String account, String id) {
+        Job j = id == null ? null : jobs.get(id);
+        if (j == null || !j.account.equals(account)) {
+            throw ServiceException.notFound("no PHP check " + PhpService.printable(String.valueOf(id)));
+        }
+        return j.view();
+    }
+
+    private void expire() {
+        Instant limit = clock.instant().minus(KEEP);
+        for (Iterator<Job> it = jobs.values().iterator(); it.hasNext();) {
+            Job j = it.next();
+            if (j.ended != null && j.ended.isBefore(limit)) {
+                it.remove();
+            }
+        }
+    }
+
+    private byte[] bytes() {
+        byte[] b = new byte[12];
+        random.nextBytes(b);
+        return b;
+    }
+}
