@@ -205,6 +205,13 @@ function _complete_hostctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sieve deactivate" ];    then _picocli_hostctl_sieve; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sieve rename" ];    then _picocli_hostctl_sieve; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sieve delete" ];    then _picocli_hostctl_sieve; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sieve rule" ];    then _picocli_hostctl_sieve; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sieve rule list" ];    then _picocli_hostctl_sieve_rule; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sieve rule add" ];    then _picocli_hostctl_sieve_rule; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sieve rule remove" ];    then _picocli_hostctl_sieve_rule; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sieve rule enable" ];    then _picocli_hostctl_sieve_rule; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sieve rule disable" ];    then _picocli_hostctl_sieve_rule; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sieve rule move" ];    then _picocli_hostctl_sieve_rule; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mail log" ];    then _picocli_hostctl_mail; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mail log show" ];    then _picocli_hostctl_mail_log; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} mail log stats" ];    then _picocli_hostctl_mail_log; return $?; fi
@@ -259,15 +266,29 @@ function _complete_hostctl() {
   local cmds45=(sieve deactivate)
   local cmds46=(sieve rename)
   local cmds47=(sieve delete)
-  local cmds48=(mail log)
-  local cmds49=(mail log show)
-  local cmds50=(mail log stats)
-  local cmds51=(status history)
+  local cmds48=(sieve rule)
+  local cmds49=(sieve rule list)
+  local cmds50=(sieve rule add)
+  local cmds51=(sieve rule remove)
+  local cmds52=(sieve rule enable)
+  local cmds53=(sieve rule disable)
+  local cmds54=(sieve rule move)
+  local cmds55=(mail log)
+  local cmds56=(mail log show)
+  local cmds57=(mail log stats)
+  local cmds58=(status history)
 
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_hostctl_status_history; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_hostctl_mail_log_stats; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_hostctl_mail_log_show; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_hostctl_mail_log; return $?; fi
+  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_hostctl_status_history; return $?; fi
+  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_hostctl_mail_log_stats; return $?; fi
+  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_hostctl_mail_log_show; return $?; fi
+  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_hostctl_mail_log; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_hostctl_sieve_rule_move; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_hostctl_sieve_rule_disable; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_hostctl_sieve_rule_enable; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_hostctl_sieve_rule_remove; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_hostctl_sieve_rule_add; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_hostctl_sieve_rule_list; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_hostctl_sieve_rule; return $?; fi
   if CompWordsContainsArray "${cmds47[@]}"; then _picocli_hostctl_sieve_delete; return $?; fi
   if CompWordsContainsArray "${cmds46[@]}"; then _picocli_hostctl_sieve_rename; return $?; fi
   if CompWordsContainsArray "${cmds45[@]}"; then _picocli_hostctl_sieve_deactivate; return $?; fi
@@ -600,7 +621,7 @@ function _picocli_hostctl_sieve() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="list get put edit check test activate deactivate rename delete"
+  local commands="list get put edit check test activate deactivate rename delete rule"
   local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
   local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
   local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
@@ -2279,6 +2300,330 @@ function _picocli_hostctl_sieve_delete() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `rule` subcommand.
+function _picocli_hostctl_sieve_rule() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list add remove enable disable move"
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_hostctl_sieve_rule_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `add` subcommand.
+function _picocli_hostctl_sieve_rule_add() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--from' '--to' '--subject' '--body-raw' '--body-text' '--not' '--all-messages' '--all-of' '--any-of' '--create' '--copy' '--discard' '--keep' '--mark-read' '--flag' '--stop' '--disabled' '-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--script' '--json' '--header' '--contains' '--is' '--matches' '--regex' '--size-over' '--size-under' '--fileinto' '--redirect' '--before' '--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--script')
+      return
+      ;;
+    '--json')
+      return
+      ;;
+    '--header')
+      return
+      ;;
+    '--contains')
+      return
+      ;;
+    '--is')
+      return
+      ;;
+    '--matches')
+      return
+      ;;
+    '--regex')
+      return
+      ;;
+    '--size-over')
+      return
+      ;;
+    '--size-under')
+      return
+      ;;
+    '--fileinto')
+      return
+      ;;
+    '--redirect')
+      return
+      ;;
+    '--before')
+      return
+      ;;
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `remove` subcommand.
+function _picocli_hostctl_sieve_rule_remove() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--script' '--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--script')
+      return
+      ;;
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `enable` subcommand.
+function _picocli_hostctl_sieve_rule_enable() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--script' '--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--script')
+      return
+      ;;
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `disable` subcommand.
+function _picocli_hostctl_sieve_rule_disable() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--script' '--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--script')
+      return
+      ;;
+    '--profile')
+      return
+      ;;
+    '--api-url')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--jq')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `move` subcommand.
+function _picocli_hostctl_sieve_rule_move() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--last' '-h' '--help' '--no-headers' '--no-color' '-v' '--verbose' '-y' '--yes' '--no-input'"
+  local arg_opts="'--script' '--before' '--profile' '--api-url' '-o' '--output' '--jq'"
+  local FORMAT_option_args=("table" "json" "yaml" "csv") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--script')
+      return
+      ;;
+    '--before')
+      return
+      ;;
     '--profile')
       return
       ;;

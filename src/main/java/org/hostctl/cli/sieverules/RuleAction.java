@@ -20,23 +20,23 @@ public record RuleAction(String action, String folder, Boolean create, Boolean c
         flags = flags == null ? null : List.copyOf(flags);
     }
 
-    static RuleAction simple(String action) {
+    public static RuleAction simple(String action) {
         return new RuleAction(action, null, null, null, null, null, null);
     }
 
-    static RuleAction fileinto(String folder, boolean create, boolean copy) {
+    public static RuleAction fileinto(String folder, boolean create, boolean copy) {
         return new RuleAction("fileinto", folder, create ? true : null, copy ? true : null, null, null, null);
     }
 
-    static RuleAction redirect(String address, boolean copy) {
+    public static RuleAction redirect(String address, boolean copy) {
         return new RuleAction("redirect", null, null, copy ? true : null, address, null, null);
     }
 
-    static RuleAction flags(String action, List<String> flags) {
+    public static RuleAction flags(String action, List<String> flags) {
         return new RuleAction(action, null, null, null, null, flags, null);
     }
 
-    static RuleAction reject(String reason) {
+    public static RuleAction reject(String reason) {
         return new RuleAction("reject", null, null, null, null, null, reason);
     }
 

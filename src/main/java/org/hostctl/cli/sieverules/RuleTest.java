@@ -24,19 +24,19 @@ public record RuleTest(String test, boolean not, String match, String part, Stri
         keys = keys == null ? null : List.copyOf(keys);
     }
 
-    static RuleTest header(String header, String match, List<String> keys) {
+    public static RuleTest header(String header, String match, List<String> keys) {
         return new RuleTest("header", false, match, null, null, List.of(header), keys, null, null);
     }
 
-    static RuleTest body(String part, String match, List<String> keys) {
+    public static RuleTest body(String part, String match, List<String> keys) {
         return new RuleTest("body", false, match, part, null, null, keys, null, null);
     }
 
-    static RuleTest size(boolean over, String limit) {
+    public static RuleTest size(boolean over, String limit) {
         return new RuleTest("size", false, null, null, null, null, null, over ? limit : null, over ? null : limit);
     }
 
-    RuleTest negated(boolean negate) {
+    public RuleTest negated(boolean negate) {
         return negate ? new RuleTest(test, !not, match, part, comparator, headers, keys, over, under) : this;
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sieve", description = "Manage a mailbox's Sieve filter scripts.",
         subcommands = {SieveListCommand.class, SieveGetCommand.class, SievePutCommand.class, SieveEditCommand.class,
             SieveCheckCommand.class, SieveTestCommand.class, SieveActivateCommand.class,
-            SieveDeactivateCommand.class, SieveRenameCommand.class, SieveDeleteCommand.class},
+            SieveDeactivateCommand.class, SieveRenameCommand.class, SieveDeleteCommand.class,
+            SieveRuleCommand.class},
         footer = {"",
             "A mailbox has any number of scripts and at most one active script, which runs on every message "
                     + "delivered to it. Scripts are UTF-8; FILE - reads stdin. A script that does not compile is "
