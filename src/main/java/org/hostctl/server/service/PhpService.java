@@ -46,9 +46,14 @@ public final class PhpService {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     public PhpService(AccountService accounts, PhpCatalog catalog, Duration verifyTimeout) {
+        this(accounts, catalog, verifyTimeout, null);
+    }
+
+    /** @param connectHost where {@code verify} connects for plain-http URLs ({@code web.connectHost}); null: the URL's host */
+    public PhpService(AccountService accounts, PhpCatalog catalog, Duration verifyTimeout, String connectHost) {
         this.accounts = accounts;
         this.catalog = catalog;
-        this.probe = new PhpProbe(verifyTimeout);
+        this.probe = new PhpProbe(verifyTimeout, connectHost);
     }
 
     /** The offered versions, the account default marked. */
