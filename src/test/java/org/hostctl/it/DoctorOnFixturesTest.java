@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DoctorOnFixturesTest {
     static final String MAILBOX = "ann@example.com";
+    static final String PASSWORD = "Tr0ub4dor&3-horse-staple";
 
     ApacheFixture apache;
     DovecotFixture dovecot;
@@ -42,6 +43,7 @@ class DoctorOnFixturesTest {
     TestHostd hostd;
     Path data;
     String config;
+    Hostctl alice;
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
@@ -59,7 +61,8 @@ class DoctorOnFixturesTest {
         dovecot = DovecotFixture.builder(DovecotFixture.Driver.SQLITE, db.toString()).masterPassword("m-secret-1")
                 .start();
         PostfixFixture.shareSqliteWithPostfix(db);
-        postfix = PostfixFixture.start(tmp.resolve("pf"), PostfixFixture.Backend.sqlite(db), dovecot.lmtpPort());
+        postfix = PostfixFixture.startWithSubmission(tmp.resolve("pf"), PostfixFixture.Backend.sqlite(db),
+                dovecot.lmtpPort(), "inet:127.0.0.1:" + dovecot.authPort());
         config = "php:\n  default: \"8.2\"\n  versions:\n"
                 + "    - {version: \"8.2\", type: cgi, handler: php82-cgi, binary: " + ApacheFixtureConfig.PHP_CGI + "}\n"
                 + "    - {version: \"7.4\", type: cgi, handler: php74-cgi, binary: " + ApacheFixtureConfig.PHP_CGI + "}\n"
@@ -71,9 +74,9 @@ class DoctorOnFixturesTest {
         writeConfig(config);
         hostd.addAccount("alice", Files.createDirectories(tmp.resolve("alice")), List.of());
         hostd.hostd().mailboxes().addDomain("alice", "example.com");
-        HostctlRun created = new Hostctl(tmp.resolve("home")).env("HOSTCTL_API_URL", hostd.url())
-                .env("HOSTCTL_TOKEN", hostd.token("alice", false))
-                .runWithStdin("Tr0ub4dor&3-horse-staple\n", "mailbox", "create", MAILBOX, "--password-stdin");
+        alice = new Hostctl(tmp.resolve("home")).env("HOSTCTL_API_URL", hostd.url())
+                .env("HOSTCTL_TOKEN", hostd.token("alice", false));
+        HostctlRun created = alice.runWithStdin(PASSWORD + "\n", "mailbox", "create", MAILBOX, "--password-stdin");
         assertThat(created.exitCode()).as(created.toString()).isZero();
     }
 
@@ -105,6 +108,37 @@ class DoctorOnFixturesTest {
         assertThat(findings.get("php 8.2-fpm").get("detail").asText()).contains("through socket "
                 + apache.fpmSocket("php82-fpm"));
         assertThat(apache.docroot().toFile().list()).as("the probes are gone").noneMatch(n -> n.startsWith(".hostd"));
+    }
+
+    @Test
+    void submission_checks_the_password_with_Dovecot_and_the_send_log_names_the_SASL_user() throws Exception {
+        String id = "submitted-" + System.nanoTime() + "@example.com";
+        try (SmtpClient smtp = SmtpClient.connect(postfix.submissionPort())) {
+            smtp.ehlo("client.example");
+            assertThat(smtp.mailFrom(MAILBOX).code()).as("nothing before TLS").isEqualTo(530);
+            assertThat(smtp.startTls().code()).as(postfix.logTail()).isEqualTo(220);
+            smtp.ehlo("client.example");
+            smtp.mailFrom(MAILBOX);
+            assertThat(smtp.rcptTo(MAILBOX).code()).as("nothing before a password").isEqualTo(554);
+            smtp.command("RSET");
+            assertThat(smtp.authPlain(MAILBOX, "wrong-" + PASSWORD).code()).isEqualTo(535);
+            assertThat(smtp.authPlain(MAILBOX, PASSWORD).code()).as(postfix.logTail()).isEqualTo(235);
+            assertThat(smtp.mailFrom(MAILBOX).code()).isEqualTo(250);
+            assertThat(smtp.rcptTo(MAILBOX).code()).isEqualTo(250);
+            assertThat(smtp.data("From: " + MAILBOX + "\r\nTo: " + MAILBOX + "\r\nMessage-ID: <" + id
+                    + ">\r\nSubject: submitted\r\n\r\nhello\r\n").code()).as(postfix.logTail()).isEqualTo(250);
+        }
+        long deadline = System.currentTimeMillis() + 20_000;
+        JsonNode entry = null;
+        while (entry == null || !entry.path("saslUser").isTextual()) {
+            assertThat(System.currentTimeMillis()).as("send log entry of " + id + ": " + entry + postfix.logTail())
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+            HostctlRun log = alice.run("mail", "log", "--message-id", id, "-o", "json");
+            JsonNode items = Json.mapper().readTree(log.out());
+            entry = items.isArray() && items.size() > 0 ? items.get(0) : null;
+        }
+        assertThat(entry.get("saslUser").asText()).isEqualTo(MAILBOX);
     }
 
     @Test
