@@ -159,6 +159,43 @@ class DoctorOnFixturesTest {
     }
 
     @Test
+    void a_stopped_php_fpm_is_named_and_php_set_refuses_its_version(@TempDir Path tmp) throws IOException {
+        try (ApacheFixture own = ApacheFixture.builder(tmp.resolve("run"), tmp.resolve("webspace"))
+                .handlers(List.of(Handler.cgi("php82-cgi", "8.2"), Handler.cgi("php74-cgi", "7.4"),
+                        Handler.fpm("php82-fpm", "8.2"))).start()) {
+            String fpm = config.replace(apache.fpmSocket("php82-fpm").toString(),
+                    own.fpmSocket("php82-fpm").toString());
+            writeConfig(fpm);
+            Path dir = Files.createDirectories(own.docroot().resolve("shop"));
+            try (TestHostd second = TestHostd.start(tmp.resolve("data"), fpm.replaceAll("(?s)mail:.*", ""),
+                    Clock.systemUTC())) {
+                second.addAccount("bob", own.webspace(), List.of(new org.hostctl.api.Docroot("public_html",
+                        own.baseUrl() + "/")));
+                Hostctl bob = new Hostctl(Files.createDirectories(tmp.resolve("home")))
+                        .env("HOSTCTL_API_URL", second.url()).env("HOSTCTL_TOKEN", second.token("bob", false));
+                assertThat(bob.run("php", "set", "8.2-fpm", "public_html/shop", "--dry-run").exitCode()).isZero();
+
+                own.stopFpm();
+
+                HostctlRun run = HostdAdmin.run(data, "doctor", "-o", "json", "--php-docroot",
+                        own.docroot() + "=" + own.baseUrl() + "/", "--dovecot-config", dovecot.configFile().toString(),
+                        "--postfix-config", postfix.configDirectory().toString(), "--mailbox", MAILBOX);
+                assertThat(run.exitCode()).as(run.toString()).isEqualTo(6);
+                assertThat(failed(run)).containsOnlyKeys("php 8.2-fpm");
+                assertThat(failed(run).get("php 8.2-fpm")).isEqualTo("the php-fpm socket " + own.fpmSocket("php82-fpm")
+                        + " is missing (is the pool running?): install it, correct hostd.yaml, or mark it"
+                        + " available: false");
+                HostctlRun set = bob.run("php", "set", "8.2-fpm", "public_html/shop");
+                assertThat(set.exitCode()).as(set.toString()).isEqualTo(5);
+                assertThat(set.err()).contains("PHP 8.2-fpm is not installed on this server");
+                assertThat(dir.resolve(".htaccess")).doesNotExist();
+            }
+        } finally {
+            writeConfig(config);
+        }
+    }
+
+    @Test
     void a_data_directory_open_to_others_is_named_with_the_chmod() throws IOException {
         int mode = (Integer) Files.getAttribute(data, "unix:mode");
         Files.setAttribute(data, "unix:mode", mode | 0005);
