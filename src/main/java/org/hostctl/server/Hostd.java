@@ -103,7 +103,7 @@ public final class Hostd implements AutoCloseable {
         this.tokens = new TokenService(new TokenRepository(db), accountRepo, new TokenSecrets(new SecureRandom()),
                 config.auth().defaultExpiry(), clock);
         this.unixUsers = new UnixUserService(new UnixUserRepository(db), accountRepo);
-        this.php = new PhpService(accounts, catalog, config.verifyTimeout());
+        this.php = new PhpService(accounts, catalog, config.verifyTimeout(), config.web().connectHost());
         HostdConfig.Mail m = config.mail();
         MailRepository mailRepo = new MailRepository(db);
         this.mailBackends = new MailBackends(config);
@@ -419,7 +419,8 @@ public final class Hostd implements AutoCloseable {
         }
         for (String url : urls) {
             try {
-                list.add(check(Check.webId(url), "web", url, () -> new HttpProbe(java.net.URI.create(url))));
+                list.add(check(Check.webId(url), "web", url, () -> new HttpProbe(java.net.URI.create(url),
+                        config.web().connectHost())));
             } catch (IllegalArgumentException e) {
                 LoggerFactory.getLogger(Hostd.class).warn("document root URL {} cannot be probed: {}",
                         org.hostctl.server.text.Escape.line(url), org.hostctl.server.text.Escape.line(e.getMessage()));

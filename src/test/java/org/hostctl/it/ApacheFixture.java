@@ -382,6 +382,16 @@ public final class ApacheFixture implements AutoCloseable {
         stop();
     }
 
+    /** Stops only php-fpm (its sockets go with it), as when the pool service is stopped; Apache keeps running. */
+    public synchronized void stopFpm() {
+        List<String> lingering = new ArrayList<>();
+        terminate(fpm, "php-fpm", lingering);
+        fpm = null;
+        if (!lingering.isEmpty()) {
+            throw new IllegalStateException("had to kill processes that did not stop: " + lingering);
+        }
+    }
+
     // ---------------------------------------------------------------- start
 
     private void launch() throws IOException {

@@ -172,7 +172,6 @@ final class ApacheFixtureConfig {
                     "USER", user,
                     "GROUP", group,
                     "WEB_USER", user,
-                    "WEB_GROUP", group,
                     "SOCKET", sockets.get(handler.name()).toString())));
             conf.append(render(FPM_POOL_TEST, handlerVars(runDir, handler, Map.of())));
         }

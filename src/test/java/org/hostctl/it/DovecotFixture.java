@@ -253,6 +253,9 @@ public final class DovecotFixture implements AutoCloseable {
         if (!runningAsRoot()) {
             missing.add("root (mail runs as " + VMAIL + ", logins chroot)");
         }
+        if (!userExists("postfix")) {
+            missing.add("user postfix (the kit's auth listener for Postfix belongs to it)");
+        }
         return missing;
     }
 
@@ -489,7 +492,7 @@ public final class DovecotFixture implements AutoCloseable {
                 }
             }
         }
-        for (String sub : List.of("", "etc", "run", "state", "log", "ssl")) {
+        for (String sub : List.of("", "etc", "run", "state", "log", "ssl", "postfix-spool", "postfix-spool/private")) {
             createDirectory(dir.resolve(sub), "rwxr-xr-x");
         }
         requireTraversable(dir);
@@ -802,6 +805,14 @@ public final class DovecotFixture implements AutoCloseable {
             } catch (IOException | UncheckedIOException e) {
                 // a file vanished during the walk; try again
             }
+        }
+    }
+
+    private static boolean userExists(String user) {
+        try {
+            return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(l -> l.startsWith(user + ":"));
+        } catch (IOException e) {
+            return false;
         }
     }
 }

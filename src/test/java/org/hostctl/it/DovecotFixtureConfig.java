@@ -33,7 +33,8 @@ final class DovecotFixtureConfig {
                 "DOVECOT_ETC", s.dir().resolve("etc").toString(),
                 "VMAIL_USER", Integer.toString(s.vmailUid()),
                 "VMAIL_GROUP", Integer.toString(s.vmailGid()),
-                "LMTP_PORT", Integer.toString(s.lmtpPort())));
+                "LMTP_PORT", Integer.toString(s.lmtpPort()),
+                "POSTFIX_SPOOL", s.dir().resolve("postfix-spool").toString()));
     }
 
     static String dovecotConf(Settings s) {

@@ -319,6 +319,30 @@ class PhpOnApacheTest {
     }
 
     @Test
+    void with_web_connectHost_verify_reaches_a_docroot_whose_name_does_not_resolve(@TempDir Path tmp)
+            throws IOException {
+        Path named = dir("named");
+        String url = "http://alice-site.invalid:" + apache.port() + "/";
+        try (TestHostd viaName = TestHostd.start(tmp.resolve("data"), hostdConfig(apache)
+                + "web:\n  connectHost: 127.0.0.1\n", Fixtures.CLOCK)) {
+            viaName.addAccount("carol", apache.webspace(), List.of(new Docroot(
+                    apache.webspace().relativize(docroot).toString(), url)));
+            Hostctl carol = new Hostctl(Files.createDirectories(tmp.resolve("home")))
+                    .env("HOSTCTL_API_URL", viaName.url())
+                    .env("HOSTCTL_TOKEN", viaName.token("carol", false));
+            assertThat(carol.run("php", "set", "7.4", "public_html/named", "--allow-eol").exitCode()).isZero();
+
+            HostctlRun run = verify(carol, named, "public_html/named");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            JsonNode report = Json.mapper().readTree(run.out());
+            assertThat(report.get("url").asText()).startsWith(url + "named/" + PROBE_PREFIX);
+            assertThat(report.get("handler").asText()).isEqualTo("php74-cgi");
+            assertThat(carol.run("php", "unset", "public_html/named").exitCode()).isZero();
+        }
+    }
+
+    @Test
     void verify_against_a_stopped_Apache_exits_6_and_removes_its_probe(@TempDir Path tmp) throws IOException {
         ApacheFixture shortLived = ApacheFixture.builder(tmp.resolve("run"), tmp.resolve("webspace"))
                 .handlers(List.of(Handler.cgi("php82-cgi", "8.2")))

@@ -208,8 +208,7 @@ public final class PostfixFixture implements AutoCloseable {
                 "POSTFIX_ETC", configDirectory.toString(),
                 "MAP_TYPE", mapType,
                 "LMTP_PORT", Integer.toString(lmtpPort),
-                "MAILLOG", maillog.toString(),
-                "MAILLOG_DIR", maillog.getParent().toString()));
+                "MAILLOG", maillog.toString()));
     }
 
     /** The complete main.cf of the private instance in {@code runDir}. */
@@ -255,8 +254,11 @@ public final class PostfixFixture implements AutoCloseable {
         return text.append(" }\n").toString();
     }
 
-    /** The complete master.cf: smtpd on 127.0.0.1:{@code smtpPort}, nothing chrooted, postlogd for maillog_file. */
-    public static String masterCf(int smtpPort) {
+    /**
+     * The complete master.cf: smtpd on 127.0.0.1:{@code smtpPort}, nothing chrooted, the kit's postlogd for
+     * maillog_file and, with a {@code saslPath}, its submission service on 127.0.0.1:{@code submissionPort}.
+     */
+    public static String masterCf(int smtpPort, int submissionPort, String saslPath) {
         return """
                 # service type  private unpriv  chroot  wakeup  maxproc command
                 127.0.0.1:%d inet n     -       n       -       -       smtpd
@@ -279,13 +281,34 @@ public final class PostfixFixture implements AutoCloseable {
                 smtp      unix  -       -       n       -       -       smtp
                 anvil     unix  -       -       n       -       1       anvil
                 scache    unix  -       -       n       -       1       scache
-                """.formatted(smtpPort) + kitServices();
+                """.formatted(smtpPort) + kitServices(submissionPort, saslPath);
     }
 
-    /** The service lines of the kit's master.cf.hostd (postlogd for maillog_file). */
-    static String kitServices() {
-        return ProviderKit.read("postfix/master.cf.hostd").lines().filter(l -> !l.startsWith("#"))
-                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    /**
+     * The service lines of the kit's master.cf.hostd: postlogd for maillog_file, and its submission service on
+     * 127.0.0.1:{@code submissionPort} when {@code saslPath} is given (else left out).
+     */
+    static String kitServices(int submissionPort, String saslPath) {
+        StringBuilder out = new StringBuilder();
+        boolean inSubmission = false;
+        for (String line : ProviderKit.read("postfix/master.cf.hostd").lines().toList()) {
+            if (line.startsWith("#")) {
+                continue;
+            }
+            if (!line.startsWith(" ")) {
+                inSubmission = line.startsWith("submission ");
+            }
+            if (inSubmission && saslPath == null) {
+                continue;
+            }
+            out.append(line).append('\n');
+        }
+        String text = saslPath == null ? ProviderKit.fill(out.toString(), Map.of(), "postfix/master.cf.hostd")
+                : ProviderKit.fill(out.toString(), Map.of("SASL_PATH", saslPath), "postfix/master.cf.hostd");
+        if (saslPath != null && !text.contains("\nsubmission inet ")) {
+            throw new IllegalStateException("postfix/master.cf.hostd has no submission service");
+        }
+        return text.replace("\nsubmission inet ", "\n127.0.0.1:" + submissionPort + " inet ");
     }
 
     // ---------------------------------------------------------------- availability
@@ -364,6 +387,8 @@ public final class PostfixFixture implements AutoCloseable {
     private final Map<String, String> transports;
     private final Thread shutdownHook = new Thread(this::stopQuietly, "postfix-fixture-stop");
     private int smtpPort;
+    private int submissionPort;
+    private String saslPath;
     private long masterPid = -1;
     private Duration startDuration;
 
@@ -411,6 +436,29 @@ public final class PostfixFixture implements AutoCloseable {
         PostfixFixture fixture = new PostfixFixture(dir, backend, lmtpPort, Map.copyOf(transports));
         fixture.launch();
         return fixture;
+    }
+
+    /**
+     * Like {@link #start(Path, Backend, int)}, with the kit's submission service on 127.0.0.1:{@link #submissionPort()}
+     * (STARTTLS with a fresh self-signed certificate, then SASL through Dovecot at {@code saslPath}, e.g.
+     * {@code inet:127.0.0.1:<Dovecot's auth port>}).
+     */
+    public static PostfixFixture startWithSubmission(Path runDir, Backend backend, int lmtpPort, String saslPath)
+            throws IOException {
+        if (!saslPath.matches("[A-Za-z0-9:./_-]+")) {
+            throw new IllegalArgumentException("invalid SASL path: " + saslPath);
+        }
+        Path dir = runDir.toAbsolutePath().normalize();
+        PostfixFixture fixture = new PostfixFixture(dir, backend, lmtpPort, Map.of());
+        fixture.saslPath = saslPath;
+        requireSafePath(dir);
+        fixture.launch();
+        return fixture;
+    }
+
+    /** Port of the submission service, 0 without one. */
+    public int submissionPort() {
+        return submissionPort;
     }
 
     public Path runDir() {
@@ -534,13 +582,14 @@ public final class PostfixFixture implements AutoCloseable {
             writeConfig(configDirectory().resolve(table.fileName(backend.mapType())), backend.mapFile(table));
         }
         writeConfig(configDirectory().resolve("main.cf"), mainCf(runDir, backend.mapType(), lmtpPort)
-                + transportMaps(transports));
+                + transportMaps(transports) + (saslPath == null ? "" : tls()));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             Result last = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 smtpPort = freePort();
-                writeConfig(configDirectory().resolve("master.cf"), masterCf(smtpPort));
+                submissionPort = saslPath == null ? 0 : freePort();
+                writeConfig(configDirectory().resolve("master.cf"), masterCf(smtpPort, submissionPort, saslPath));
                 last = postfix("start");
                 if (last.exitCode() == 0) {
                     break;
@@ -600,6 +649,25 @@ public final class PostfixFixture implements AutoCloseable {
             view.setGroup(group);
         }
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+    }
+
+    /** A self-signed certificate for STARTTLS and the main.cf lines naming it. */
+    private String tls() throws IOException {
+        Path key = configDirectory().resolve("tls-key.pem");
+        Path cert = configDirectory().resolve("tls-cert.pem");
+        Process p = new ProcessBuilder("/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=" + MY_HOSTNAME,
+                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("cannot create the test certificate: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return "smtpd_tls_cert_file = " + cert + "\nsmtpd_tls_key_file = " + key + "\n";
     }
 
     private void awaitReady() {

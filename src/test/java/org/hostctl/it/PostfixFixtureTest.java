@@ -205,7 +205,7 @@ class PostfixFixtureTest {
                         "virtual_alias_maps = sqlite:/etc/postfix/hostd-aliases.cf",
                         "virtual_transport = lmtp:inet:127.0.0.1:24",
                         "maillog_file = /var/log/postfix.log",
-                        "maillog_file_prefixes = /var/log");
+                        "maillog_file_prefixes = /var, /dev/stdout, /var/log/postfix.log");
     }
 
     // ---------------------------------------------------------------- environment

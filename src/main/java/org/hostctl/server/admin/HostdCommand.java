@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
         sortOptions = false,
         description = "The hosting API that hostctl talks to, and its administration on the host.",
         subcommands = {ServeCommand.class, AccountCommand.class, DomainCommand.class, TokenCommand.class,
-                StatusCommand.class, NoticeCommand.class, CommandLine.HelpCommand.class},
+                StatusCommand.class, NoticeCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
             "Examples:",
             "  hostd serve --data /var/lib/hostd",
@@ -32,7 +32,7 @@ import picocli.CommandLine.ScopeType;
             "      --body-file note.txt",
             "",
             "Exit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 5 rejected (invalid input, conflict), 6 a service "
-                    + "is down (status)."})
+                    + "is down (status) or a check failed (doctor)."})
 public final class HostdCommand {
     private static volatile boolean serving;
 

@@ -55,7 +55,7 @@ public final class ConfigFile {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
             HostdConfig config = yaml.readValue(file.toFile(), HostdConfig.class);
-            return config == null ? new HostdConfig(null, null, null, null, null, null, null, null, null, null, null)
+            return config == null ? new HostdConfig(null, null, null, null, null, null, null, null, null, null, null, null)
                     : config;
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(file + ": unknown setting '" + e.getPropertyName() + "'", e);

@@ -22,10 +22,11 @@ import org.hostctl.server.auth.TokenExpiry;
  * @param socket the local socket (relative paths are inside the data directory); null for {@code api.sock} in the
  *     data directory, {@value #SOCKET_OFF} for none
  * @param http limits of the HTTP server
+ * @param web how hostd reaches the document roots' URLs ({@code php verify}, the web probes)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record HostdConfig(String listen, String database, Php php, Integer verifyTimeoutSeconds, Mail mail,
-        Sieve sieve, MailLog maillog, Status status, Auth auth, String socket, Http http) {
+        Sieve sieve, MailLog maillog, Status status, Auth auth, String socket, Http http, Web web) {
 
     /** The {@code socket} value that turns the local socket off. */
     public static final String SOCKET_OFF = "off";
@@ -43,6 +44,23 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
         status = status == null ? new Status(null, null, null, null, null, null) : status;
         auth = auth == null ? new Auth(null) : auth;
         http = http == null ? new Http(null, null, null, null, null, null) : http;
+        web = web == null ? new Web(null) : web;
+    }
+
+    /**
+     * How hostd reaches the document roots' URLs.
+     *
+     * @param connectHost address hostd connects to for plain-http document root URLs (at the URL's port), naming
+     *     the URL's host in the Host header: a name-based vhost answers although its name does not resolve to
+     *     this web server where hostd runs; null: the URL's host as it resolves
+     */
+    public record Web(String connectHost) {
+        public Web {
+            connectHost = connectHost == null || connectHost.isBlank() ? null : connectHost.strip();
+            if (connectHost != null && !connectHost.matches("[A-Za-z0-9.:\\[\\]-]{1,255}")) {
+                throw new IllegalArgumentException("web.connectHost must be a host name or address, e.g. 127.0.0.1");
+            }
+        }
     }
 
     /**

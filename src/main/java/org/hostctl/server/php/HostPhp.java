@@ -170,7 +170,9 @@ public final class HostPhp {
             Matcher listen = LISTEN.matcher(line);
             if (pool != null && !pool.equals("global") && listen.matches() && listen.group(1).contains("/")) {
                 String socket = listen.group(1).replace("$pool", pool);
-                if (socket.startsWith("/") && pool.matches("[A-Za-z0-9._-]{1,32}")) {
+                // only what hostd.yaml accepts, so that hostd starts with the file it wrote
+                if (PhpCatalog.SOCKET.matcher(socket).matches() && !socket.contains("{")
+                        && pool.matches("[A-Za-z0-9._-]{1,32}")) {
                     out.add(new String[] {pool, socket});
                 }
             }

@@ -37,7 +37,7 @@ public final class PhpCatalog {
     private static final Pattern VERSION_ID = Pattern.compile("[0-9][0-9A-Za-z._-]{0,31}");
     private static final Pattern BRANCH = Pattern.compile("^(\\d+\\.\\d+)");
     private static final Pattern HANDLER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern SOCKET = Pattern.compile("/[A-Za-z0-9._/{}-]{1,200}");
+    static final Pattern SOCKET = Pattern.compile("/[A-Za-z0-9._/{}-]{1,200}");
 
     /** One offered version with what selects it. */
     public record Entry(String version, String branch, String type, String handler, String socket, String marker,

@@ -19,6 +19,7 @@ import org.hostctl.server.fs.UnsafePathException;
 import org.hostctl.server.fs.WebPath;
 import org.hostctl.server.php.PhpCatalog.Entry;
 import org.hostctl.server.store.Docroot;
+import org.hostctl.server.web.SiteGet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +32,12 @@ final class PhpProbe {
     static final String SOURCE_SERVED = "PHP source served: handler not defined in the web server";
 
     private final Duration timeout;
+    private final String connectHost;
     private final SecureRandom random = new SecureRandom();
 
-    PhpProbe(Duration timeout) {
+    PhpProbe(Duration timeout, String connectHost) {
         this.timeout = timeout;
+        this.connectHost = connectHost;
     }
 
     PhpVerification run(SafeFiles files, Docroot root, WebPath dir, PhpSetting expected, Entry entry) {
@@ -69,13 +72,21 @@ final class PhpProbe {
         String path = dir.toString();
         HttpURLConnection c = null;
         try {
-            c = (HttpURLConnection) new URL(url).openConnection();
-            c.setInstanceFollowRedirects(false);
-            c.setConnectTimeout((int) timeout.toMillis());
-            c.setReadTimeout((int) timeout.toMillis());
-            c.setRequestProperty("User-Agent", "hostd-probe");
-            int status = c.getResponseCode();
-            String body = read(status >= 400 ? c.getErrorStream() : c.getInputStream());
+            int status;
+            String body;
+            if (SiteGet.applies(URI.create(url), connectHost)) {
+                SiteGet.Answer answer = SiteGet.get(URI.create(url), connectHost, timeout, MAX_BODY, "hostd-probe");
+                status = answer.status();
+                body = answer.body();
+            } else {
+                c = (HttpURLConnection) new URL(url).openConnection();
+                c.setInstanceFollowRedirects(false);
+                c.setConnectTimeout((int) timeout.toMillis());
+                c.setReadTimeout((int) timeout.toMillis());
+                c.setRequestProperty("User-Agent", "hostd-probe");
+                status = c.getResponseCode();
+                body = read(status >= 400 ? c.getErrorStream() : c.getInputStream());
+            }
             int at = body.indexOf(MARK + token);
             if (status != 200 || at < 0) {
                 String why = body.contains("<?php") ? SOURCE_SERVED : "the probe answered HTTP " + status

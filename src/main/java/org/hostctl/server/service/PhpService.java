@@ -65,15 +65,25 @@ public final class PhpService {
     private final PhpCheckJobs checks;
 
     public PhpService(AccountService accounts, PhpCatalog catalog, Duration verifyTimeout) {
-        this(accounts, catalog, verifyTimeout, new CompatChecker(PhpBinaries.system(),
+        this(accounts, catalog, verifyTimeout, (String) null);
+    }
+
+    /** @param connectHost where {@code verify} connects for plain-http URLs ({@code web.connectHost}); null: the URL's host */
+    public PhpService(AccountService accounts, PhpCatalog catalog, Duration verifyTimeout, String connectHost) {
+        this(accounts, catalog, verifyTimeout, connectHost, new CompatChecker(PhpBinaries.system(),
                 PhpScanner.forThisProcess(SCAN_TIMEOUT), RemovalRules.builtIn(),
                 Runtime.getRuntime().availableProcessors()));
     }
 
     PhpService(AccountService accounts, PhpCatalog catalog, Duration verifyTimeout, CompatChecker checker) {
+        this(accounts, catalog, verifyTimeout, null, checker);
+    }
+
+    private PhpService(AccountService accounts, PhpCatalog catalog, Duration verifyTimeout, String connectHost,
+            CompatChecker checker) {
         this.accounts = accounts;
         this.catalog = catalog;
-        this.probe = new PhpProbe(verifyTimeout);
+        this.probe = new PhpProbe(verifyTimeout, connectHost);
         this.checker = checker;
         this.checks = new PhpCheckJobs(java.time.Clock.systemUTC());
     }

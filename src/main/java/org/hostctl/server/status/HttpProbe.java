@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.hostctl.server.web.SiteGet;
 
 /**
  * One {@code GET} of a URL: any answer below 500 (redirects and client errors included; redirects are not
@@ -27,9 +28,19 @@ public final class HttpProbe implements Probe {
 
     private final URI url;
     private final HttpClient client;
+    private final String connectHost;
 
     /** @throws IllegalArgumentException unless {@code url} is an absolute http or https URL with a host */
     public HttpProbe(URI url) {
+        this(url, null);
+    }
+
+    /**
+     * Like {@link #HttpProbe(URI)}, connecting to {@code connectHost} (at the URL's port) for a plain-http URL, with
+     * the URL's host in the Host header ({@code web.connectHost}); null: the URL's host.
+     */
+    public HttpProbe(URI url, String connectHost) {
+        this.connectHost = connectHost;
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
             throw new IllegalArgumentException("only http and https URLs with a host can be probed: " + url);
@@ -43,6 +54,9 @@ public final class HttpProbe implements Probe {
 
     @Override
     public ProbeResult run(Duration timeout, Duration slow) {
+        if (SiteGet.applies(url, connectHost)) {
+            return throughConnectHost(timeout, slow);
+        }
         long start = System.nanoTime();
         CompletableFuture<HttpResponse<String>> answer = null;
         try {
@@ -53,18 +67,7 @@ public final class HttpProbe implements Probe {
                     .build();
             answer = client.sendAsync(request, info -> new Head());
             HttpResponse<String> response = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            long millis = ProbeSupport.millisSince(start);
-            int status = response.statusCode();
-            if (status >= 500) {
-                return ProbeSupport.result(State.DEGRADED, "HTTP " + status + " in " + millis + " ms", millis);
-            }
-            if (status < 300 && response.body().contains("<?php")) {
-                String where = url.toString().length() <= 120 ? url.toString()
-                        : url.toString().substring(0, 117) + "...";
-                return ProbeSupport.result(State.DOWN, "PHP source served at " + where
-                        + ": handler not defined in the web server", millis);
-            }
-            return ProbeSupport.timed("HTTP " + status, millis, slow);
+            return judge(response.statusCode(), response.body(), ProbeSupport.millisSince(start), slow);
         } catch (TimeoutException e) {
             answer.cancel(true);
             return ProbeSupport.down(ProbeSupport.noAnswer(timeout), start);
@@ -78,6 +81,30 @@ public final class HttpProbe implements Probe {
             return ProbeSupport.down("interrupted", start);
         } catch (RuntimeException e) {
             return ProbeSupport.down("probe failed: " + e.getClass().getSimpleName(), start);
+        }
+    }
+
+    private ProbeResult judge(int status, String body, long millis, Duration slow) {
+        if (status >= 500) {
+            return ProbeSupport.result(State.DEGRADED, "HTTP " + status + " in " + millis + " ms", millis);
+        }
+        if (status < 300 && body.contains("<?php")) {
+            String where = url.toString().length() <= 120 ? url.toString() : url.toString().substring(0, 117) + "...";
+            return ProbeSupport.result(State.DOWN, "PHP source served at " + where
+                    + ": handler not defined in the web server", millis);
+        }
+        return ProbeSupport.timed("HTTP " + status, millis, slow);
+    }
+
+    private ProbeResult throughConnectHost(Duration timeout, Duration slow) {
+        long start = System.nanoTime();
+        try {
+            SiteGet.Answer answer = SiteGet.get(url, connectHost, timeout, MAX_BODY, "hostd-probe");
+            return judge(answer.status(), answer.body(), ProbeSupport.millisSince(start), slow);
+        } catch (java.net.SocketTimeoutException e) {
+            return ProbeSupport.down(ProbeSupport.noAnswer(timeout), start);
+        } catch (java.io.IOException e) {
+            return ProbeSupport.down(ProbeSupport.network(e, timeout), start);
         }
     }
 

@@ -32,11 +32,13 @@ class HostPhpTest {
         Files.writeString(root.resolve("usr/bin/php-cgi8.3"), "not executable");
         program("usr/bin/php8.4"); // the CLI is no handler
         pool("8.2", "www.conf", "[www]\nuser = www-data\nlisten = /run/php/php8.2-fpm.sock\n");
-        pool("8.2", "shop.conf", "[shop]\nlisten = \"/run/php/$pool.sock\" ; own pool\n[tcp]\nlisten = 127.0.0.1:9000\n");
+        pool("8.2", "shop.conf", "[shop]\nlisten = \"/run/php/$pool.sock\" ; own pool\n[tcp]\nlisten = 127.0.0.1:9000\n"
+                + "[odd]\nlisten = /run/php/odd+name.sock\n");
         pool("8.3", "www.conf.dpkg-dist", "[www]\nlisten = /run/php/php8.3-fpm.sock\n");
         pool("8.3", "www.conf", "[www]\nlisten = /run/php/php8.3-fpm.sock\n"); // not running: no socket
         socket("run/php/php8.2-fpm.sock");
         socket("run/php/shop.sock");
+        socket("run/php/odd+name.sock"); // running, but a path hostd.yaml would refuse
         socket("run/php/php8.3-fpm.sock.old");
 
         List<Found> found = new HostPhp(root).scan();

@@ -34,6 +34,7 @@ class HttpProbeTest {
     ExecutorService handlers;
     final AtomicInteger redirectTargetHits = new AtomicInteger();
     final CountDownLatch hugeCut = new CountDownLatch(1);
+    final java.util.List<String> hostHeaders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start() throws IOException {
@@ -41,6 +42,13 @@ class HttpProbeTest {
         handlers = Executors.newCachedThreadPool();
         server.setExecutor(handlers);
         server.createContext("/ok", x -> answer(x, 200, "hello"));
+        server.createContext("/host", x -> {
+            hostHeaders.add(x.getRequestHeaders().getFirst("Host"));
+            x.sendResponseHeaders(200, 0); // chunked
+            try (OutputStream out = x.getResponseBody()) {
+                out.write("<?php echo 'not run';".getBytes());
+            }
+        });
         server.createContext("/source", x -> answer(x, 200, "<?php\n$db_password = 'secret';\n"));
         server.createContext("/code-sample", x -> answer(x, 404, "<pre>&lt;?php</pre> <?php not run"));
         server.createContext("/missing", x -> answer(x, 404, "not here"));
@@ -123,6 +131,27 @@ class HttpProbeTest {
         assertThat(r.detail()).isEqualTo("PHP source served at " + url("/source")
                 + ": handler not defined in the web server");
         assertThat(probe("/code-sample", TIMEOUT, SLOW).state()).as("an error page is no site").isEqualTo(State.OK);
+    }
+
+    @Test
+    void with_a_connect_host_a_name_that_does_not_resolve_is_reached_there_and_named_in_the_Host_header() {
+        int port = server.getAddress().getPort();
+        URI named = URI.create("http://site.invalid:" + port + "/ok");
+        assertThat(new HttpProbe(named).run(TIMEOUT, SLOW).state()).as("without it").isEqualTo(State.DOWN);
+
+        ProbeResult ok = new HttpProbe(named, "127.0.0.1").run(TIMEOUT, SLOW);
+        ProbeResult source = new HttpProbe(URI.create("http://site.invalid:" + port + "/host"), "127.0.0.1")
+                .run(TIMEOUT, SLOW);
+        ProbeResult closed = new HttpProbe(URI.create("http://site.invalid:" + LoopbackServer.closedPort() + "/"),
+                "127.0.0.1").run(TIMEOUT, SLOW);
+
+        assertThat(ok.state()).isEqualTo(State.OK);
+        assertThat(ok.detail()).matches("HTTP 200 in \\d+ ms");
+        assertThat(source.state()).as("a chunked body is read").isEqualTo(State.DOWN);
+        assertThat(source.detail()).startsWith("PHP source served at http://site.invalid:");
+        assertThat(hostHeaders).containsExactly("site.invalid:" + port);
+        assertThat(closed.state()).isEqualTo(State.DOWN);
+        assertThat(closed.detail()).isEqualTo("connection refused");
     }
 
     @Test
