@@ -138,6 +138,8 @@ function hostd_scan($out, $i, $code, $parse, $names, $prefixes, $vars, $guards)
             if (!(is_array($prev) && $prev[0] === T_DOUBLE_COLON)) {
                 $pending = 'c';
             }
+        } elseif ($id === T_FUNCTION && is_array($prev) && $prev[0] === T_USE) {
+            // "use function name;" imports, it declares nothing
         } elseif ($id === T_FUNCTION) {
             $pending = 'f';
             // a global function declaration: function [&] name (
@@ -185,6 +187,12 @@ function hostd_scan($out, $i, $code, $parse, $names, $prefixes, $vars, $guards)
                 }
             }
             $depth = max(0, $depth - 1);
+        } elseif ($id === T_CONSTANT_ENCAPSED_STRING) {
+            // a removed function's name as data, e.g. in a table of engines looked up with function_exists()
+            $str = hostd_unquote($text);
+            if ($str !== null && strlen($str) < 64 && hostd_interesting(strtolower($str), $names, $prefixes)) {
+                fwrite($out, "S\t$i\t$line\t" . strtolower($str) . "\n");
+            }
         } elseif ($id === T_VARIABLE) {
             if (isset($vars[$text])) {
                 fwrite($out, "V\t$i\t$scopeId\t$line\t$text\n");
@@ -230,13 +238,14 @@ function hostd_scan($out, $i, $code, $parse, $names, $prefixes, $vars, $guards)
                     while ($b < $n && is_array($tokens[$b]) && isset($skip[$tokens[$b][0]])) {
                         $b++;
                     }
+                    $arg = null;
                     if ($a < $n && is_array($tokens[$a]) && $tokens[$a][0] === T_CONSTANT_ENCAPSED_STRING
                             && $b < $n && ($tokens[$b] === ')' || $tokens[$b] === ',')) {
                         $arg = hostd_unquote($tokens[$a][1]);
-                        if ($arg !== null) {
-                            fwrite($out, "G\t$i\t$scopeId\t$line\t$lname\t" . hostd_clean($arg) . "\n");
-                        }
                     }
+                    // "*": the name is computed, e.g. function_exists($map[$engine])
+                    fwrite($out, "G\t$i\t$scopeId\t$line\t$lname\t" . ($arg === null ? '*' : hostd_clean($arg))
+                            . "\n");
                 } elseif (hostd_interesting($lname, $names, $prefixes)) {
                     fwrite($out, "C\t$i\t$scopeId\t$line\t$lname\n");
                 }

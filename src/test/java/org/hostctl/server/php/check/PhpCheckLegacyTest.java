@@ -113,6 +113,20 @@ class PhpCheckLegacyTest {
         assertThat(r.findings().get(3).guard()).contains("phpcs");
     }
 
+    @Test
+    void aFunctionLookedUpByNameOrAnExtensionCheckedElsewhereGuardsButAnImportDoesNot() throws IOException {
+        CompatChecker.Result r = check("8.2", "engines.php", "imports.php", "loader.php", "mcrypt_random.php");
+
+        assertThat(r.findings()).extracting(f -> f.file() + ":" + f.line() + " " + f.level() + " " + f.name())
+                .containsExactlyInAnyOrder("engines.php:13 guarded recode_string",
+                        "imports.php:6 breaks money_format", "mcrypt_random.php:4 guarded mcrypt_create_iv");
+        assertThat(r.findings()).filteredOn(f -> f.file().equals("engines.php")).singleElement()
+                .satisfies(f -> assertThat(f.guard()).contains("names 'recode_string' as data"));
+        assertThat(r.findings()).filteredOn(f -> f.file().equals("mcrypt_random.php")).singleElement()
+                .satisfies(f -> assertThat(f.guard()).isEqualTo("a file in the same directory checks"
+                        + " extension_loaded('mcrypt') (loader.php line 2)"));
+    }
+
     private static Map<Integer, String> lines(CompatChecker.Result r, String file) {
         Map<Integer, String> out = new TreeMap<>();
         for (PhpFinding f : r.findings()) {
