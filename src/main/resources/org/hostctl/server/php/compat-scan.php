@@ -91,14 +91,18 @@ function hostd_inline($out, $i, $html, $line)
 
 function hostd_scan($out, $i, $code, $parse, $names, $prefixes, $vars, $guards)
 {
+    $tokens = null;
     if ($parse) {
         try {
-            token_get_all($code, TOKEN_PARSE);
+            // the parser's tokens, where keywords used as names are already T_STRING
+            $tokens = token_get_all($code, TOKEN_PARSE);
         } catch (ParseError $e) {
             fwrite($out, "P\t$i\t" . $e->getLine() . "\t" . hostd_clean($e->getMessage()) . "\n");
         }
     }
-    $tokens = token_get_all($code);
+    if ($tokens === null) {
+        $tokens = token_get_all($code);
+    }
     $n = count($tokens);
     $skip = [T_WHITESPACE => 1, T_COMMENT => 1, T_DOC_COMMENT => 1];
     $fq = defined('T_NAME_FULLY_QUALIFIED') ? T_NAME_FULLY_QUALIFIED : -1;
