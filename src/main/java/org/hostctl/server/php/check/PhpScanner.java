@@ -140,7 +140,8 @@ public final class PhpScanner {
             watchdog.interrupt();
         }
         if (timedOut.get()) {
-            throw new ScanException("the PHP scanner did not finish within " + timeout.toSeconds() + " s");
+            throw new ScanException("the PHP scanner did not finish within "
+                    + java.math.BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString() + " s");
         }
         if (out.size() != contents.size()) {
             String err = stderr.toString(StandardCharsets.UTF_8).replaceAll("[\\x00-\\x1f]+", " ").strip();
