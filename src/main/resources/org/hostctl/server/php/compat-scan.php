@@ -91,14 +91,18 @@ function hostd_inline($out, $i, $html, $line)
 
 function hostd_scan($out, $i, $code, $parse, $names, $prefixes, $vars, $guards)
 {
+    $tokens = null;
     if ($parse) {
         try {
-            token_get_all($code, TOKEN_PARSE);
+            // the parser's tokens, where keywords used as names are already T_STRING
+            $tokens = token_get_all($code, TOKEN_PARSE);
         } catch (ParseError $e) {
             fwrite($out, "P\t$i\t" . $e->getLine() . "\t" . hostd_clean($e->getMessage()) . "\n");
         }
     }
-    $tokens = token_get_all($code);
+    if ($tokens === null) {
+        $tokens = token_get_all($code);
+    }
     $n = count($tokens);
     $skip = [T_WHITESPACE => 1, T_COMMENT => 1, T_DOC_COMMENT => 1];
     $fq = defined('T_NAME_FULLY_QUALIFIED') ? T_NAME_FULLY_QUALIFIED : -1;
@@ -138,6 +142,8 @@ function hostd_scan($out, $i, $code, $parse, $names, $prefixes, $vars, $guards)
             if (!(is_array($prev) && $prev[0] === T_DOUBLE_COLON)) {
                 $pending = 'c';
             }
+        } elseif ($id === T_FUNCTION && is_array($prev) && $prev[0] === T_USE) {
+            // "use function name;" imports, it declares nothing
         } elseif ($id === T_FUNCTION) {
             $pending = 'f';
             // a global function declaration: function [&] name (
@@ -185,6 +191,12 @@ function hostd_scan($out, $i, $code, $parse, $names, $prefixes, $vars, $guards)
                 }
             }
             $depth = max(0, $depth - 1);
+        } elseif ($id === T_CONSTANT_ENCAPSED_STRING) {
+            // a removed function's name as data, e.g. in a table of engines looked up with function_exists()
+            $str = hostd_unquote($text);
+            if ($str !== null && strlen($str) < 64 && hostd_interesting(strtolower($str), $names, $prefixes)) {
+                fwrite($out, "S\t$i\t$line\t" . strtolower($str) . "\n");
+            }
         } elseif ($id === T_VARIABLE) {
             if (isset($vars[$text])) {
                 fwrite($out, "V\t$i\t$scopeId\t$line\t$text\n");
@@ -230,13 +242,14 @@ function hostd_scan($out, $i, $code, $parse, $names, $prefixes, $vars, $guards)
                     while ($b < $n && is_array($tokens[$b]) && isset($skip[$tokens[$b][0]])) {
                         $b++;
                     }
+                    $arg = null;
                     if ($a < $n && is_array($tokens[$a]) && $tokens[$a][0] === T_CONSTANT_ENCAPSED_STRING
                             && $b < $n && ($tokens[$b] === ')' || $tokens[$b] === ',')) {
                         $arg = hostd_unquote($tokens[$a][1]);
-                        if ($arg !== null) {
-                            fwrite($out, "G\t$i\t$scopeId\t$line\t$lname\t" . hostd_clean($arg) . "\n");
-                        }
                     }
+                    // "*": the name is computed, e.g. function_exists($map[$engine])
+                    fwrite($out, "G\t$i\t$scopeId\t$line\t$lname\t" . ($arg === null ? '*' : hostd_clean($arg))
+                            . "\n");
                 } elseif (hostd_interesting($lname, $names, $prefixes)) {
                     fwrite($out, "C\t$i\t$scopeId\t$line\t$lname\n");
                 }

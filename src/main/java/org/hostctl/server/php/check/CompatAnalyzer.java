@@ -16,9 +16,11 @@ import org.hostctl.server.php.check.RemovalRules.Rule;
 /**
  * Turns the scanner's events into findings for a target branch. A finding is {@code guarded} (listed, not
  * counted) when the code itself provides for the removal: it declares a function of that name (a polyfill),
- * checks {@code function_exists()}/{@code is_callable()}/{@code extension_loaded()} in the same function, calls the
- * replacement family in the same function (a fallback path, such as WordPress's mysql/mysqli branches), or
- * carries a PHP_CodeSniffer {@code phpcs:ignore}/{@code phpcs:disable} annotation for PHPCompatibility.
+ * checks {@code function_exists()}/{@code is_callable()}/{@code extension_loaded()} in the same function or in a
+ * file of the same directory (a library's loader), looks the name up with {@code function_exists()} in the same
+ * file, calls the replacement family in the same function (a fallback path, such as WordPress's mysql/mysqli
+ * branches), or carries a PHP_CodeSniffer {@code phpcs:ignore}/{@code phpcs:disable} annotation for
+ * PHPCompatibility. A check elsewhere in the site (WordPress's requirement check in load.php) guards nothing.
  */
 public final class CompatAnalyzer {
     private static final Set<String> INI_FUNCTIONS = Set.of("ini_get", "ini_set", "ini_restore", "ini_alter");
@@ -33,11 +35,25 @@ public final class CompatAnalyzer {
         this.target = target;
     }
 
-    /** Records the functions a file declares; call for every file before {@link #findings}. */
+    /** Functions a directory's files check with function_exists()/is_callable(): dir NUL name to place. */
+    private final Map<String, String> checkedAnywhere = new HashMap<>();
+    /** Extensions a directory's files check with extension_loaded(): dir NUL extension to place. */
+    private final Map<String, String> loadedAnywhere = new HashMap<>();
+
+    /**
+     * Records what a file declares and checks for the whole site; call for every file before {@link #findings}.
+     */
     public void declarations(String file, List<Event> events) {
         for (Event e : events) {
+            String where = file + " line " + e.line();
             if (e.type() == 'D') {
-                declared.putIfAbsent(e.name(), file + " line " + e.line());
+                declared.putIfAbsent(e.name(), where);
+            } else if (e.type() == 'G' && !e.arg().equals("*")) {
+                if (e.name().equals("extension_loaded")) {
+                    loadedAnywhere.putIfAbsent(dir(file) + "\0" + e.arg().toLowerCase(Locale.ROOT), where);
+                } else if (!INI_FUNCTIONS.contains(e.name())) {
+                    checkedAnywhere.putIfAbsent(dir(file) + "\0" + lowerName(e.arg()), where);
+                }
             }
         }
     }
@@ -51,13 +67,18 @@ public final class CompatAnalyzer {
         Map<Integer, Set<String>> checked = new HashMap<>();
         Map<Integer, Set<String>> loaded = new HashMap<>();
         Map<Integer, List<String>> calls = new HashMap<>();
+        Set<String> named = new HashSet<>();
+        boolean dynamicLookup = false;
         Set<Integer> ignored = new HashSet<>();
         int disabledFrom = -1;
         List<int[]> disabled = new ArrayList<>();
         for (Event e : events) {
             switch (e.type()) {
+                case 'S' -> named.add(e.name());
                 case 'G' -> {
-                    if (e.name().equals("extension_loaded")) {
+                    if (e.arg().equals("*")) {
+                        dynamicLookup |= e.name().equals("function_exists") || e.name().equals("is_callable");
+                    } else if (e.name().equals("extension_loaded")) {
                         loaded.computeIfAbsent(e.scope(), k -> new HashSet<>()).add(e.arg().toLowerCase(Locale.ROOT));
                     } else if (!INI_FUNCTIONS.contains(e.name())) {
                         checked.computeIfAbsent(e.scope(), k -> new HashSet<>()).add(lowerName(e.arg()));
@@ -132,7 +153,11 @@ public final class CompatAnalyzer {
             Rule r = rule.get();
             String guard = null;
             if (r.kind().equals(RemovalRules.FUNCTION)) {
-                guard = functionGuard(name, r, e.scope(), checked, loaded, calls);
+                guard = functionGuard(file, name, r, e.scope(), checked, loaded, calls);
+                if (guard == null && dynamicLookup && named.contains(name)) {
+                    guard = "the same file names '" + name + "' as data and looks functions up with"
+                            + " function_exists()/is_callable()";
+                }
             }
             if (guard == null && (ignored.contains(e.line()) || within(disabled, e.line()))) {
                 guard = "a phpcs:ignore/phpcs:disable annotation for PHPCompatibility covers this line";
@@ -161,7 +186,7 @@ public final class CompatAnalyzer {
         return out;
     }
 
-    private String functionGuard(String name, Rule r, int scope, Map<Integer, Set<String>> checked,
+    private String functionGuard(String file, String name, Rule r, int scope, Map<Integer, Set<String>> checked,
             Map<Integer, Set<String>> loaded, Map<Integer, List<String>> calls) {
         String where = declared.get(name);
         if (where != null) {
@@ -182,7 +207,22 @@ public final class CompatAnalyzer {
                 }
             }
         }
+        // a library's loader beside it, e.g. random_compat's random.php requiring its mcrypt variant
+        String at = checkedAnywhere.get(dir(file) + "\0" + name);
+        if (at != null) {
+            return "a file in the same directory checks function_exists('" + name + "') or is_callable('" + name
+                    + "') (" + at + ")";
+        }
+        at = r.extension() == null ? null : loadedAnywhere.get(dir(file) + "\0" + r.extension());
+        if (at != null) {
+            return "a file in the same directory checks extension_loaded('" + r.extension() + "') (" + at + ")";
+        }
         return null;
+    }
+
+    private static String dir(String file) {
+        int slash = file.lastIndexOf('/');
+        return slash < 0 ? "" : file.substring(0, slash);
     }
 
     private static boolean within(List<int[]> ranges, int line) {

@@ -113,7 +113,7 @@ public final class PhpScanner {
                     case "P" -> new Event('P', 0, Integer.parseInt(f[2]), null, f[3]);
                     case "C", "V" -> new Event(f[0].charAt(0), Integer.parseInt(f[2]), Integer.parseInt(f[3]), f[4], null);
                     case "G" -> new Event('G', Integer.parseInt(f[2]), Integer.parseInt(f[3]), f[4], f[5]);
-                    case "D" -> new Event('D', 0, Integer.parseInt(f[2]), f[3], null);
+                    case "D", "S" -> new Event(f[0].charAt(0), 0, Integer.parseInt(f[2]), f[3], null);
                     case "X", "A" -> new Event(f[0].charAt(0), 0, Integer.parseInt(f[2]), f[3], f[4]);
                     default -> null;
                 };
@@ -140,7 +140,8 @@ public final class PhpScanner {
             watchdog.interrupt();
         }
         if (timedOut.get()) {
-            throw new ScanException("the PHP scanner did not finish within " + timeout.toSeconds() + " s");
+            throw new ScanException("the PHP scanner did not finish within "
+                    + java.math.BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString() + " s");
         }
         if (out.size() != contents.size()) {
             String err = stderr.toString(StandardCharsets.UTF_8).replaceAll("[\\x00-\\x1f]+", " ").strip();

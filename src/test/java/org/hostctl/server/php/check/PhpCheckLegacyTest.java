@@ -113,6 +113,48 @@ class PhpCheckLegacyTest {
         assertThat(r.findings().get(3).guard()).contains("phpcs");
     }
 
+    @Test
+    void aFunctionLookedUpByNameOrAnExtensionCheckedElsewhereGuardsButAnImportDoesNot() throws IOException {
+        CompatChecker.Result r = check("8.2", "engines.php", "imports.php", "loader.php", "mcrypt_random.php");
+
+        assertThat(r.findings()).extracting(f -> f.file() + ":" + f.line() + " " + f.level() + " " + f.name())
+                .containsExactlyInAnyOrder("engines.php:13 guarded recode_string",
+                        "imports.php:6 breaks money_format", "mcrypt_random.php:4 guarded mcrypt_create_iv");
+        assertThat(r.findings()).filteredOn(f -> f.file().equals("engines.php")).singleElement()
+                .satisfies(f -> assertThat(f.guard()).contains("names 'recode_string' as data"));
+        assertThat(r.findings()).filteredOn(f -> f.file().equals("mcrypt_random.php")).singleElement()
+                .satisfies(f -> assertThat(f.guard()).isEqualTo("a file in the same directory checks"
+                        + " extension_loaded('mcrypt') (loader.php line 2)"));
+    }
+
+    @Test
+    void theCheckedCodeIsNeverRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        java.nio.file.Path marker = tmp.resolve("ran");
+        String code = "<?php\nfile_put_contents('" + marker + "', 'x');\n__halt_compiler();\n";
+        CompatChecker checker = new CompatChecker(binaries, PhpScanner.forThisProcess(Duration.ofSeconds(30)),
+                RemovalRules.builtIn(), 1);
+
+        CompatChecker.Result r = checker.check(PhpBranch.parse("8.2"), List.of(new CompatChecker.Source("x.php",
+                code.getBytes(java.nio.charset.StandardCharsets.UTF_8))).iterator(), n -> { });
+
+        assertThat(r.files()).isEqualTo(1);
+        assertThat(r.findings()).isEmpty();
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void aScannerThatTakesTooLongIsStoppedWithOneLine() {
+        byte[] big = ("<?php\n" + "$a = array(1, 2, 3);\n".repeat(200_000)).getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        List<byte[]> batch = java.util.Collections.nCopies(20, big);
+        PhpScanner slow = PhpScanner.forThisProcess(Duration.ofMillis(300));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> slow.scan(binaries.forBranch(
+                new PhpBranch(8, 2)).orElseThrow(), true, RemovalRules.builtIn(), batch, i -> { }))
+                .isInstanceOf(PhpScanner.ScanException.class)
+                .hasMessage("the PHP scanner did not finish within 0.3 s");
+    }
+
     private static Map<Integer, String> lines(CompatChecker.Result r, String file) {
         Map<Integer, String> out = new TreeMap<>();
         for (PhpFinding f : r.findings()) {
