@@ -143,6 +143,23 @@ class SieveRulesAgainstHostdTest {
         ok(alice.run("sieve", "rule", "remove", address, "zip attachments"));
         assertThat(stored("roundcube")).isEqualTo("# rule:[sale]\r\nif false # header :contains \"subject\" \"sale\"\r\n"
                 + "{\r\n\tdiscard;\r\n}\r\n");
+        ok(alice.run("sieve", "rule", "remove", address, "sale"));
+        assertThat(stored("roundcube")).isEqualTo("\r\n");
+        assertThat(ok(alice.run("sieve", "rule", "list", address)).out()).isEmpty();
+    }
+
+    @Test
+    void a_mailbox_without_scripts_has_no_rules_and_a_named_script_must_exist() {
+        HostctlRun none = ok(alice.run("sieve", "rule", "list", address));
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err()).isEmpty();
+        HostctlRun named = alice.run("sieve", "rule", "list", address, "filters");
+        assertThat(named.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(named.err()).isEqualTo("hostctl: no Sieve script filters for " + address + "\n");
+        HostctlRun disable = alice.run("sieve", "rule", "disable", address, "x");
+        assertThat(disable.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(disable.err()).startsWith("hostctl: " + address + " has no active Sieve script and none named "
+                + "roundcube");
     }
 
     @Test

@@ -210,6 +210,13 @@ public final class SieveRuleAddCommand extends SieveRuleChange {
      * entry per occurrence, with each option's values in order.
      */
     private void build() {
+        tests.clear();
+        actions.clear();
+        field = null;
+        fieldHeader = null;
+        negateNext = false;
+        joinAny = false;
+        given = false;
         Map<OptionSpec, Integer> seen = new HashMap<>();
         for (ArgSpec arg : spec.commandLine().getParseResult().matchedArgs()) {
             if (!(arg instanceof OptionSpec o) || o.scopeType() == ScopeType.INHERIT) {
