@@ -37,7 +37,8 @@ class RoundcubeJudgeTest {
         s = s.add("news [weekly]", true, "anyof",
                 List.of(RuleTest.header("subject", "matches", List.of("*[news]*", "*digest*")),
                         new RuleTest("exists", false, null, null, null, List.of("list-id"), null, null, null)),
-                List.of(RuleAction.flags("addflag", List.of("\\Seen", "\\Flagged")), RuleAction.fileinto("News", false, false)),
+                List.of(RuleAction.flags("addflag", List.of("\\Seen", "\\Flagged")),
+                        RuleAction.fileinto("News", false, false)),
                 null);
         s = s.add("not spam", true, "anyof",
                 List.of(RuleTest.header("x-spam", "is", List.of("yes")).negated(true)),
@@ -48,8 +49,10 @@ class RoundcubeJudgeTest {
                 List.of(RuleAction.redirect("bob@example.com", true), RuleAction.simple("keep")), null);
         s = s.add("small \"quoted\" \\ text", true, "allof",
                 List.of(RuleTest.size(false, "1M"), RuleTest.body("text", "contains", List.of("unsubscribe")),
-                        new RuleTest("envelope", false, "is", "localpart", null, List.of("to"), List.of("alice"), null, null),
-                        new RuleTest("header", false, "is", null, "i;octet", List.of("x-tag"), List.of("A"), null, null)),
+                        new RuleTest("envelope", false, "is", "localpart", null, List.of("to"), List.of("alice"), null,
+                                null),
+                        new RuleTest("header", false, "is", null, "i;octet", List.of("x-tag"), List.of("A"), null,
+                                null)),
                 List.of(RuleAction.flags("setflag", List.of("\\Flagged")), RuleAction.flags("removeflag", List.of("\\Seen")),
                         RuleAction.reject("too big, sorry")), null);
         s = s.add("everything else", true, "anyof",

@@ -37,7 +37,10 @@ final class RuleScripts {
         return load(api, out, address, name, mayCreate, false);
     }
 
-    /** As {@link #load(HostApi, Output, String, String, boolean)}; {@code listing} finds no rules where there is no script. */
+    /**
+     * As {@link #load(HostApi, Output, String, String, boolean)}; with {@code listing}, no script (and no name given)
+     * is a script without rules.
+     */
     static Loaded load(HostApi api, Output out, String address, String name, boolean mayCreate, boolean listing) {
         if (name != null) {
             ScriptInput.name(name);
