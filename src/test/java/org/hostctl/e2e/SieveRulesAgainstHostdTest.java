@@ -149,6 +149,16 @@ class SieveRulesAgainstHostdTest {
     }
 
     @Test
+    void rules_added_one_after_another_in_one_shell_keep_only_their_own_tests_and_actions() throws IOException {
+        HostctlRun shell = ok(alice.runWithStdin("sieve rule add " + address + " a --subject --is x --discard\n"
+                + "sieve rule add " + address + " b --to --contains y --keep -o json\n", "shell"));
+
+        assertThat(shell.out()).contains("\"name\" : \"b\"");
+        assertThat(stored("roundcube")).isEqualTo("# rule:[a]\r\nif header :is \"subject\" \"x\"\r\n{\r\n"
+                + "\tdiscard;\r\n}\r\n# rule:[b]\r\nif header :contains \"to\" \"y\"\r\n{\r\n\tkeep;\r\n}\r\n");
+    }
+
+    @Test
     void a_mailbox_without_scripts_has_no_rules_and_a_named_script_must_exist() {
         HostctlRun none = ok(alice.run("sieve", "rule", "list", address));
         assertThat(none.out()).isEmpty();
