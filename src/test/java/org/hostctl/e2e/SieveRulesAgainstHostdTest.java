@@ -143,6 +143,33 @@ class SieveRulesAgainstHostdTest {
         ok(alice.run("sieve", "rule", "remove", address, "zip attachments"));
         assertThat(stored("roundcube")).isEqualTo("# rule:[sale]\r\nif false # header :contains \"subject\" \"sale\"\r\n"
                 + "{\r\n\tdiscard;\r\n}\r\n");
+        ok(alice.run("sieve", "rule", "remove", address, "sale"));
+        assertThat(stored("roundcube")).isEqualTo("\r\n");
+        assertThat(ok(alice.run("sieve", "rule", "list", address)).out()).isEmpty();
+    }
+
+    @Test
+    void rules_added_one_after_another_in_one_shell_keep_only_their_own_tests_and_actions() throws IOException {
+        HostctlRun shell = ok(alice.runWithStdin("sieve rule add " + address + " a --subject --is x --discard\n"
+                + "sieve rule add " + address + " b --to --contains y --keep -o json\n", "shell"));
+
+        assertThat(shell.out()).contains("\"name\" : \"b\"");
+        assertThat(stored("roundcube")).isEqualTo("# rule:[a]\r\nif header :is \"subject\" \"x\"\r\n{\r\n"
+                + "\tdiscard;\r\n}\r\n# rule:[b]\r\nif header :contains \"to\" \"y\"\r\n{\r\n\tkeep;\r\n}\r\n");
+    }
+
+    @Test
+    void a_mailbox_without_scripts_has_no_rules_and_a_named_script_must_exist() {
+        HostctlRun none = ok(alice.run("sieve", "rule", "list", address));
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err()).isEmpty();
+        HostctlRun named = alice.run("sieve", "rule", "list", address, "filters");
+        assertThat(named.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(named.err()).isEqualTo("hostctl: no Sieve script filters for " + address + "\n");
+        HostctlRun disable = alice.run("sieve", "rule", "disable", address, "x");
+        assertThat(disable.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(disable.err()).startsWith("hostctl: " + address + " has no active Sieve script and none named "
+                + "roundcube");
     }
 
     @Test

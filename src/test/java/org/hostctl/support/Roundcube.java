@@ -56,7 +56,8 @@ public final class Roundcube {
     private static String run(String mode, String input) {
         try {
             Path driver = Path.of(Roundcube.class.getResource("/roundcube/rules.php").toURI());
-            Process p = new ProcessBuilder(PHP.toString(), "-d", "display_errors=stderr", "-d", "error_reporting=E_ALL", driver.toString(), mode).redirectErrorStream(false).start();
+            Process p = new ProcessBuilder(PHP.toString(), "-d", "display_errors=stderr", "-d",
+                    "error_reporting=E_ALL", driver.toString(), mode).start();
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
             try (var in = p.getOutputStream()) {

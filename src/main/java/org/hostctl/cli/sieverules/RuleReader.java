@@ -120,8 +120,8 @@ final class RuleReader {
                 // its value is the positional argument written right after the tag
                 TaggedArgs all = (TaggedArgs) n.args();
                 int at = all.argsBefore(k);
-                if (at >= all.size() || (k + 1 < tags.size() && all.argsBefore(k + 1) != at + 1) || !(all.get(at) instanceof List<?> cl)
-                        || cl.size() != 1) {
+                boolean next = at < all.size() && (k + 1 == tags.size() || all.argsBefore(k + 1) == at + 1);
+                if (!next || !(all.get(at) instanceof List<?> cl) || cl.size() != 1) {
                     return null;
                 }
                 comparator = (String) cl.get(0);
@@ -163,7 +163,8 @@ final class RuleReader {
                     return null;
                 }
                 String target = (String) l.get(0);
-                return name.equals("fileinto") ? RuleAction.fileinto(target, create, copy) : RuleAction.redirect(target, copy);
+                return name.equals("fileinto") ? RuleAction.fileinto(target, create, copy)
+                        : RuleAction.redirect(target, copy);
             }
             case "addflag":
             case "setflag":
@@ -196,7 +197,7 @@ final class RuleReader {
             before.add(size());
         }
 
-        /** How many positional arguments were written before tag number {@code tag} (0-based); all of them past the last. */
+        /** How many positional arguments came before tag number {@code tag} (from 0); all of them past the last tag. */
         int argsBefore(int tag) {
             return tag < before.size() ? before.get(tag) : size();
         }

@@ -228,7 +228,9 @@ public final class RuleScript {
         if (!head.isEmpty() && !head.endsWith("\n") && body.length() > 0) {
             head += eol;
         }
-        RuleScript next = parse(withRequire(head, body.toString()));
+        String text = withRequire(head, body.toString());
+        // a script without rules is one line break: servers take no empty script
+        RuleScript next = parse(text.isEmpty() ? eol : text);
         if (!next.webmail()) {
             throw new IllegalStateException("the changed script left the webmail's format: " + next.reason());
         }

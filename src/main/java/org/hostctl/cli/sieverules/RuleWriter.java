@@ -70,7 +70,8 @@ final class RuleWriter {
     static String action(RuleAction a) {
         switch (a.action()) {
             case "fileinto":
-                return "fileinto " + (a.copies() ? ":copy " : "") + (a.creates() ? ":create " : "") + string(a.folder());
+                return "fileinto " + (a.copies() ? ":copy " : "") + (a.creates() ? ":create " : "")
+                        + string(a.folder());
             case "redirect":
                 return "redirect " + (a.copies() ? ":copy " : "") + string(a.address());
             case "addflag":

@@ -133,7 +133,8 @@ final class SieveLexer {
         int start = pos;
         while (pos < text.length()) {
             char c = text.charAt(pos);
-            boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (pos > start && c >= '0' && c <= '9');
+            boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                    || (pos > start && c >= '0' && c <= '9');
             if (!ok) {
                 break;
             }

@@ -37,7 +37,8 @@ class RoundcubeJudgeTest {
         s = s.add("news [weekly]", true, "anyof",
                 List.of(RuleTest.header("subject", "matches", List.of("*[news]*", "*digest*")),
                         new RuleTest("exists", false, null, null, null, List.of("list-id"), null, null, null)),
-                List.of(RuleAction.flags("addflag", List.of("\\Seen", "\\Flagged")), RuleAction.fileinto("News", false, false)),
+                List.of(RuleAction.flags("addflag", List.of("\\Seen", "\\Flagged")),
+                        RuleAction.fileinto("News", false, false)),
                 null);
         s = s.add("not spam", true, "anyof",
                 List.of(RuleTest.header("x-spam", "is", List.of("yes")).negated(true)),
@@ -48,8 +49,10 @@ class RoundcubeJudgeTest {
                 List.of(RuleAction.redirect("bob@example.com", true), RuleAction.simple("keep")), null);
         s = s.add("small \"quoted\" \\ text", true, "allof",
                 List.of(RuleTest.size(false, "1M"), RuleTest.body("text", "contains", List.of("unsubscribe")),
-                        new RuleTest("envelope", false, "is", "localpart", null, List.of("to"), List.of("alice"), null, null),
-                        new RuleTest("header", false, "is", null, "i;octet", List.of("x-tag"), List.of("A"), null, null)),
+                        new RuleTest("envelope", false, "is", "localpart", null, List.of("to"), List.of("alice"), null,
+                                null),
+                        new RuleTest("header", false, "is", null, "i;octet", List.of("x-tag"), List.of("A"), null,
+                                null)),
                 List.of(RuleAction.flags("setflag", List.of("\\Flagged")), RuleAction.flags("removeflag", List.of("\\Seen")),
                         RuleAction.reject("too big, sorry")), null);
         s = s.add("everything else", true, "anyof",
@@ -93,7 +96,14 @@ class RoundcubeJudgeTest {
               "actions": [{"type": "fileinto", "target": "Lists", "copy": true}, {"type": "stop"}]},
              {"name": "flags", "join": false, "disabled": false,
               "tests": [{"test": "address", "part": "domain", "arg1": "from", "arg2": "example.net", "type": "is"}],
-              "actions": [{"type": "addflag", "target": ["\\\\Seen"]}, {"type": "redirect", "target": "bob@example.com"}]}
+              "actions": [{"type": "addflag", "target": ["\\\\Seen"]}, {"type": "redirect", "target": "bob@example.com"}]},
+             {"name": "long reply", "join": false, "disabled": false, "tests": [{"test": "true"}],
+              "actions": [{"type": "vacation", "reason": "Line one\\r\\n.dot line\\r\\nLine three", "days": 3}]},
+             {"name": "tag", "join": false, "disabled": true,
+              "tests": [{"test": "header", "arg1": "subject", "arg2": "x", "type": "contains", "index": 2, "last": true}],
+              "actions": [{"type": "addheader", "name": "X-Tag", "value": "yes"}]},
+             {"name": "dup", "join": false, "disabled": false, "tests": [{"test": "duplicate", "seconds": 3600}],
+              "actions": [{"type": "discard"}]}
             ]""";
 
     @Test
@@ -101,8 +111,11 @@ class RoundcubeJudgeTest {
         String script = Roundcube.make(ROUNDCUBE_RULES);
         RuleScript s = RuleScript.parse(script);
         assertThat(s.webmail()).as(s.reason()).isTrue();
-        assertThat(s.rules()).extracting(Rule::name).containsExactly("zip", "holiday", "lists", "flags");
-        assertThat(s.rules()).extracting(Rule::enabled).containsExactly(true, true, false, true);
+        assertThat(s.rules()).extracting(Rule::name).containsExactly("zip", "holiday", "lists", "flags", "long reply",
+                "tag", "dup");
+        assertThat(s.rules()).extracting(Rule::enabled).containsExactly(true, true, false, true, true, false, true);
+        assertThat(s.rules()).extracting(Rule::understood).containsExactly(true, false, true, true, false, false,
+                false);
         assertThat(s.rules().get(1).understood()).isFalse();
         JsonNode judged = Roundcube.parse(script).get("rules");
         ArrayNode mine = hostctlRules(s);
@@ -121,9 +134,14 @@ class RoundcubeJudgeTest {
                 .add("sale", true, "anyof", List.of(RuleTest.header("subject", "contains", List.of("sale"))),
                         List.of(RuleAction.fileinto("Offers", false, false)), "holiday")
                 .enable("lists", true)
+                .enable("tag", true)
                 .move("flags", "zip")
+                .move("dup", "long reply")
                 .remove("zip");
-        assertThat(after.rules()).extracting(Rule::name).containsExactly("flags", "sale", "holiday", "lists");
+        assertThat(after.rules()).extracting(Rule::name).containsExactly("flags", "sale", "holiday", "lists", "dup",
+                "long reply", "tag");
+        assertThat(after.rule("long reply").sieve()).isEqualTo(before.rule("long reply").sieve());
+        assertThat(after.rule("dup").sieve()).isEqualTo(before.rule("dup").sieve());
         assertThat(after.rule("holiday").sieve()).isEqualTo(before.rule("holiday").sieve());
         assertThat(after.rule("flags").sieve()).isEqualTo(before.rule("flags").sieve());
         // the whole script is what Roundcube itself would write for it: nothing it reads differently, nothing lost
@@ -132,8 +150,8 @@ class RoundcubeJudgeTest {
         assertThat(judged.get("rules").get(0)).isEqualTo(Roundcube.parse(script).get("rules").get(3));
         assertThat(judged.get("rules").get(2)).isEqualTo(Roundcube.parse(script).get("rules").get(1));
         assertThat(judged.get("rules").get(3).get("enabled").asBoolean()).isTrue();
-        assertThat(after.text()).startsWith("require [\"copy\",\"date\",\"fileinto\",\"imap4flags\",\"relational\","
-                + "\"vacation\"];\r\n");
+        assertThat(after.text()).startsWith("require [\"copy\",\"date\",\"duplicate\",\"editheader\",\"fileinto\","
+                + "\"imap4flags\",\"index\",\"relational\",\"vacation\"];\r\n");
     }
 
     /** hostctl's rules as {@code rule list -o json} prints them, without what Roundcube has no word for. */

@@ -121,6 +121,11 @@ class RuleScriptTest {
         }
 
         @Test
+        void removing_every_rule_leaves_one_line_break_and_no_require() {
+            assertThat(RuleScript.parse(WEBMAIL).remove("zip").remove("boss").text()).isEqualTo("\r\n");
+        }
+
+        @Test
         void disabling_and_enabling_is_what_the_webmail_writes() {
             RuleScript s = RuleScript.parse(WEBMAIL);
             RuleScript enabled = s.enable("boss", true);

@@ -34,6 +34,14 @@ final class RuleScripts {
      * {@code mayCreate} a missing script starts empty and becomes the active one when no script is active.
      */
     static Loaded load(HostApi api, Output out, String address, String name, boolean mayCreate) {
+        return load(api, out, address, name, mayCreate, false);
+    }
+
+    /**
+     * As {@link #load(HostApi, Output, String, String, boolean)}; with {@code listing}, no script (and no name given)
+     * is a script without rules.
+     */
+    static Loaded load(HostApi api, Output out, String address, String name, boolean mayCreate, boolean listing) {
         if (name != null) {
             ScriptInput.name(name);
         }
@@ -46,6 +54,9 @@ final class RuleScripts {
         }
         String wanted = chosen;
         if (scripts.stream().noneMatch(s -> s.name().equals(wanted))) {
+            if (!mayCreate && name == null && listing) {
+                return new Loaded(chosen, RuleScript.parse(""), false);
+            }
             if (!mayCreate) {
                 throw new HostctlException(ExitCodes.NOT_FOUND, name == null
                         ? address + " has no active Sieve script and none named " + WEBMAIL_DEFAULT

@@ -23,7 +23,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Option;
 
 /** {@code hostctl sieve rule add}. */
-@Command(name = "add", sortOptions = false, modelTransformer = SieveRuleAddCommand.Repeatable.class, description = "Add a filter rule the webmail can show and edit.",
+@Command(name = "add", sortOptions = false, modelTransformer = SieveRuleAddCommand.Repeatable.class,
+        description = "Add a filter rule the webmail can show and edit.",
         footer = {"",
             "Tests: name what to look at (--header NAME, --from, --to, --subject, --body-raw, --body-text), then how "
                     + "(--contains, --is, --matches with * and ?, --regex) and the value; --not before them negates "
@@ -210,6 +211,13 @@ public final class SieveRuleAddCommand extends SieveRuleChange {
      * entry per occurrence, with each option's values in order.
      */
     private void build() {
+        tests.clear();
+        actions.clear();
+        field = null;
+        fieldHeader = null;
+        negateNext = false;
+        joinAny = false;
+        given = false;
         Map<OptionSpec, Integer> seen = new HashMap<>();
         for (ArgSpec arg : spec.commandLine().getParseResult().matchedArgs()) {
             if (!(arg instanceof OptionSpec o) || o.scopeType() == ScopeType.INHERIT) {

@@ -12,8 +12,8 @@ import picocli.CommandLine.Parameters;
         footer = {"",
             "Each rule with its name, whether it is enabled, and its tests and actions in words; -o json gives them "
                     + "as data (name, enabled, join, tests, actions) with the rule's Sieve text. A rule hostctl does "
-                    + "not understand (a date test, a vacation) is listed with its text only. A script not in the "
-                    + "webmail's format is listed as raw statements, with the reason on stderr.",
+                    + "not understand (a date test, a vacation) is listed with its text only. No script: no rules. A "
+                    + "script not in the webmail's format is listed as raw statements, with the reason on stderr.",
             "",
             "Examples:",
             "  hostctl sieve rule list alice@example.com",
@@ -34,7 +34,7 @@ public final class SieveRuleListCommand extends BaseCommand {
     @Override
     protected int execute() {
         out(); // checks -o/--jq before the request
-        RuleScripts.Loaded loaded = RuleScripts.load(api(), out(), address, script, false);
+        RuleScripts.Loaded loaded = RuleScripts.load(api(), out(), address, script, false, true);
         if (!loaded.rules().webmail()) {
             out().warn(Printable.of(loaded.name() + " is not in the webmail's rule format ("
                     + loaded.rules().reason() + "); its statements are listed as raw rules"));
