@@ -238,7 +238,8 @@ public final class MailLogRepository implements MailLogSink {
         }
         List<String> keys = List.copyOf(byKey.keySet());
         Map<List<Object>, long[]> hourly = new LinkedHashMap<>();
-        for (Visible v : storedVisible(c, keys)) {
+        java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+        for (Visible v : storedVisible(c, keys, stored)) {
             addHourly(hourly, v, -1);
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_MESSAGE)) {
@@ -248,10 +249,11 @@ public final class MailLogRepository implements MailLogSink {
             }
             ps.executeBatch();
         }
-        // children first; attempts go with their recipients
-        for (String table : List.of("maillog_recipient", "maillog_queue_id", "maillog_visible")) {
+        // the children of messages stored before; attempts go with their recipients
+        for (String table : stored.isEmpty() ? List.<String>of()
+                : List.of("maillog_recipient", "maillog_queue_id", "maillog_visible")) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE msg_key = ?")) {
-                for (String key : keys) {
+                for (String key : stored) {
                     ps.setString(1, key);
                     ps.addBatch();
                 }
@@ -327,20 +329,29 @@ public final class MailLogRepository implements MailLogSink {
         }
     }
 
-    /** The {@code maillog_visible} rows stored for these message keys. */
-    private static List<Visible> storedVisible(Connection c, List<String> keys) throws SQLException {
+    /**
+     * The {@code maillog_visible} rows stored for these message keys; the keys of messages stored at all are
+     * added to {@code stored}.
+     */
+    private static List<Visible> storedVisible(Connection c, List<String> keys, Collection<String> stored)
+            throws SQLException {
         List<Visible> out = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += IN_CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("SELECT msg_key, account, side, any_view, received_at,"
-                    + " n_pending, n_sent, n_deferred, n_bounced, n_expired FROM maillog_visible WHERE msg_key IN ("
-                    + placeholders(chunk.size()) + ")")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.msg_key, v.account, v.side, v.any_view,"
+                    + " v.received_at, v.n_pending, v.n_sent, v.n_deferred, v.n_bounced, v.n_expired"
+                    + " FROM maillog_message m LEFT JOIN maillog_visible v ON v.msg_key = m.msg_key"
+                    + " WHERE m.msg_key IN (" + placeholders(chunk.size()) + ")")) {
                 bind(ps, chunk.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Visible(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                                rs.getString(5), new long[] {rs.getLong(6), rs.getLong(7), rs.getLong(8),
-                                    rs.getLong(9), rs.getLong(10)}));
+                        String key = rs.getString(1);
+                        stored.add(key);
+                        if (rs.getString(2) != null) {
+                            out.add(new Visible(key, rs.getString(2), rs.getString(3), rs.getInt(4),
+                                    rs.getString(5), new long[] {rs.getLong(6), rs.getLong(7), rs.getLong(8),
+                                        rs.getLong(9), rs.getLong(10)}));
+                        }
                     }
                 }
             }
