@@ -142,6 +142,11 @@ public final class Addresses {
         return new Address(postfixLocal(plain).toLowerCase(Locale.ROOT), domain(s.substring(at + 1)));
     }
 
+    /** Domains of logged addresses and their comparable form: a log repeats few domains very often. */
+    private static final java.util.Map<String, String> COMPARABLE_DOMAINS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int COMPARABLE_DOMAINS_MAX = 10_000;
+
     /**
      * An address as it appears in a send log, in the form {@link #logged} gives a filter: lower case, the domain
      * canonical when it is a valid one; null for an empty address. Never throws.
@@ -161,11 +166,18 @@ public final class Addresses {
         if (at < 0) {
             return s.toLowerCase(Locale.ROOT);
         }
-        String d = s.substring(at + 1);
-        try {
-            d = domain(d);
-        } catch (IllegalArgumentException e) {
-            d = d.strip().toLowerCase(Locale.ROOT);
+        String raw = s.substring(at + 1);
+        String d = COMPARABLE_DOMAINS.get(raw);
+        if (d == null) {
+            try {
+                d = domain(raw);
+            } catch (IllegalArgumentException e) {
+                d = raw.strip().toLowerCase(Locale.ROOT);
+            }
+            if (COMPARABLE_DOMAINS.size() >= COMPARABLE_DOMAINS_MAX) {
+                COMPARABLE_DOMAINS.clear();
+            }
+            COMPARABLE_DOMAINS.put(raw, d);
         }
         return s.substring(0, at).toLowerCase(Locale.ROOT) + "@" + d;
     }

@@ -59,6 +59,11 @@ public final class MailLogIngestor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MailLogIngestor.class);
     /** Bytes read per chunk; a line longer than this is kept cut as an unparsed line. */
     static final int CHUNK = 1 << 20;
+    /**
+     * Lines per transaction by default. A chunk ({@link #CHUNK}, about 8,000 lines) is the other bound; fewer,
+     * larger commits write each touched index page once per batch instead of once per few thousand lines.
+     */
+    static final int DEFAULT_BATCH_LINES = 20_000;
     /** Polls without growth after which a rotated file is closed. */
     static final int QUIET_POLLS = 2;
     /** How often partial records without new lines are expired. */
@@ -105,7 +110,7 @@ public final class MailLogIngestor implements AutoCloseable {
 
     public MailLogIngestor(List<Path> files, Function<MailLogSink, LogCorrelator> correlators,
             MailLogRepository store, Clock clock) {
-        this(files, correlators, store, clock, 5_000);
+        this(files, correlators, store, clock, DEFAULT_BATCH_LINES);
     }
 
     /** Follows the files on a daemon thread, one poll every {@code interval}. */

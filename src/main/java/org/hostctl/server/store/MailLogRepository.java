@@ -58,26 +58,17 @@ public final class MailLogRepository implements MailLogSink {
 
     @Override
     public void message(MessageRecord message) {
-        db.tx(c -> {
-            upsertMessage(c, message, new Attribution(c));
-            return null;
-        });
+        commit(new Batch(List.of(message), List.of(), List.of(), List.of(), List.of()));
     }
 
     @Override
     public void reject(RejectRecord reject) {
-        db.tx(c -> {
-            upsertReject(c, reject, new Attribution(c));
-            return null;
-        });
+        commit(new Batch(List.of(), List.of(reject), List.of(), List.of(), List.of()));
     }
 
     @Override
     public void unparsed(String source, long offset, String line) {
-        db.tx(c -> {
-            insertUnparsed(c, new Unparsed(source, "", offset, line));
-            return null;
-        });
+        commit(new Batch(List.of(), List.of(), List.of(new Unparsed(source, "", offset, line)), List.of(), List.of()));
     }
 
     /**
@@ -117,21 +108,41 @@ public final class MailLogRepository implements MailLogSink {
         }
     }
 
-    /** Writes everything of {@code batch} in one transaction: all of it or, on failure, none. */
+    /**
+     * Writes everything of {@code batch} in one transaction: all of it or, on failure, none. Each kind of row goes
+     * through one prepared statement executed as a JDBC batch; a message's recipients, attempts, queue IDs and
+     * account rows are replaced, and the hourly counts are moved by the difference to what was stored before.
+     */
     public void commit(Batch batch) {
         if (batch.isEmpty()) {
             return;
         }
         db.tx(c -> {
             Attribution who = new Attribution(c);
-            for (MessageRecord m : batch.messages()) {
-                upsertMessage(c, m, who);
+            writeMessages(c, batch.messages(), who);
+            if (!batch.rejects().isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(UPSERT_REJECT)) {
+                    for (RejectRecord r : batch.rejects()) {
+                        bindReject(ps, r, who);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
             }
-            for (RejectRecord r : batch.rejects()) {
-                upsertReject(c, r, who);
-            }
-            for (Unparsed u : batch.unparsed()) {
-                insertUnparsed(c, u);
+            if (!batch.unparsed().isEmpty()) {
+                String now = Timestamps.format(clock.instant());
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO maillog_unparsed (source, file_identity,"
+                        + " byte_offset, text, seen_at, capped) VALUES (?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (source, file_identity, byte_offset) DO NOTHING")) {
+                    for (Unparsed u : batch.unparsed()) {
+                        String text = LoggedText.clean(u.text());
+                        boolean capped = u.text() != null && u.text().length() > LoggedText.MAX_FIELD;
+                        bind(ps, LoggedText.clean(u.source(), 1024), nonNull(u.fileIdentity()), u.offset(),
+                                nonNull(text), now, capped ? 1 : 0);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
             }
             for (Checkpoint cp : batch.finished()) {
                 update(c, "DELETE FROM maillog_checkpoint WHERE source = ? AND file_identity = ?", cp.source(),
@@ -165,10 +176,193 @@ public final class MailLogRepository implements MailLogSink {
         });
     }
 
-    private void upsertMessage(Connection c, MessageRecord m, Attribution who) throws SQLException {
+    private static final String UPSERT_MESSAGE = "INSERT INTO maillog_message (msg_key, id, host, queue_ids,"
+            + " message_id, sender, sender_norm, sender_domain, sasl_user, uid, client, size_bytes, nrcpt, received_at,"
+            + " removed_at, parent_key, notification_kind, account, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msg_key) DO UPDATE SET host = excluded.host,"
+            + " queue_ids = excluded.queue_ids, message_id = excluded.message_id, sender = excluded.sender,"
+            + " sender_norm = excluded.sender_norm, sender_domain = excluded.sender_domain,"
+            + " sasl_user = excluded.sasl_user, uid = excluded.uid, client = excluded.client,"
+            + " size_bytes = excluded.size_bytes, nrcpt = excluded.nrcpt, received_at = excluded.received_at,"
+            + " removed_at = excluded.removed_at, parent_key = excluded.parent_key,"
+            + " notification_kind = excluded.notification_kind, account = excluded.account,"
+            + " updated_at = excluded.updated_at";
+    private static final String INSERT_RECIPIENT = "INSERT INTO maillog_recipient (msg_key, position, address,"
+            + " address_norm, domain, orig_to, orig_to_norm, status, dsn, relay, response, last_attempt_at, account)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_ATTEMPT = "INSERT INTO maillog_attempt (msg_key, position, seq, at, status,"
+            + " dsn, relay, delay, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_VISIBLE = "INSERT INTO maillog_visible (msg_key, account, side, any_view,"
+            + " received_at, n_pending, n_sent, n_deferred, n_bounced, n_expired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPSERT_HOURLY = "INSERT INTO maillog_hourly (account, hour, side, any_view, n_pending,"
+            + " n_sent, n_deferred, n_bounced, n_expired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (account, hour, side, any_view) DO UPDATE SET"
+            + " n_pending = maillog_hourly.n_pending + excluded.n_pending,"
+            + " n_sent = maillog_hourly.n_sent + excluded.n_sent,"
+            + " n_deferred = maillog_hourly.n_deferred + excluded.n_deferred,"
+            + " n_bounced = maillog_hourly.n_bounced + excluded.n_bounced,"
+            + " n_expired = maillog_hourly.n_expired + excluded.n_expired";
+    private static final String UPSERT_REJECT = "INSERT INTO maillog_reject (rej_key, id, host, at, client, sender,"
+            + " sender_norm, sender_domain, recipient, recipient_norm, recipient_domain, sasl_user, code, response,"
+            + " out_account, in_account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (rej_key) DO UPDATE SET host = excluded.host, at = excluded.at, client = excluded.client,"
+            + " sender = excluded.sender, sender_norm = excluded.sender_norm, sender_domain = excluded.sender_domain,"
+            + " recipient = excluded.recipient, recipient_norm = excluded.recipient_norm,"
+            + " recipient_domain = excluded.recipient_domain, sasl_user = excluded.sasl_user, code = excluded.code,"
+            + " response = excluded.response, out_account = excluded.out_account, in_account = excluded.in_account";
+    /** Recipient states in the order of the {@code n_*} columns. */
+    private static final List<String> STATES = List.of("pending", "sent", "deferred", "bounced", "expired");
+
+    /**
+     * A row of {@code maillog_visible}: an account's view of a top-level message.
+     *
+     * @param counts recipients it shows, by state in the order of {@link #STATES}
+     */
+    private record Visible(String msgKey, String account, String side, int anyView, String receivedAt,
+            long[] counts) {}
+
+    /** A message's rows, ready to be bound. */
+    private record MessageRows(String key, Object[] message, List<String> queueIds, List<Object[]> recipients,
+            List<Object[]> attempts, List<Visible> visible) {}
+
+    private void writeMessages(Connection c, Collection<MessageRecord> records, Attribution who) throws SQLException {
+        if (records.isEmpty()) {
+            return;
+        }
+        String now = Timestamps.format(clock.instant());
+        Map<String, MessageRows> byKey = new LinkedHashMap<>();
+        for (MessageRecord m : records) {
+            MessageRows rows = rows(m, who, now);
+            byKey.remove(rows.key());
+            byKey.put(rows.key(), rows); // the newest state of a key wins
+        }
+        List<String> keys = List.copyOf(byKey.keySet());
+        Map<List<Object>, long[]> hourly = new LinkedHashMap<>();
+        java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+        for (Visible v : storedVisible(c, keys, stored)) {
+            addHourly(hourly, v, -1);
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_MESSAGE)) {
+            for (MessageRows rows : byKey.values()) {
+                bind(ps, rows.message());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        // the children of messages stored before; attempts go with their recipients
+        for (String table : stored.isEmpty() ? List.<String>of()
+                : List.of("maillog_recipient", "maillog_queue_id", "maillog_visible")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE msg_key = ?")) {
+                for (String key : stored) {
+                    ps.setString(1, key);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        try (PreparedStatement qp = c.prepareStatement(
+                "INSERT INTO maillog_queue_id (msg_key, position, queue_id) VALUES (?, ?, ?)");
+                PreparedStatement rp = c.prepareStatement(INSERT_RECIPIENT);
+                PreparedStatement ap = c.prepareStatement(INSERT_ATTEMPT);
+                PreparedStatement vp = c.prepareStatement(INSERT_VISIBLE)) {
+            int queueIds = 0;
+            int recipients = 0;
+            int attempts = 0;
+            int visible = 0;
+            for (MessageRows rows : byKey.values()) {
+                for (int i = 0; i < rows.queueIds().size(); i++) {
+                    bind(qp, rows.key(), i, rows.queueIds().get(i));
+                    qp.addBatch();
+                    queueIds++;
+                }
+                for (Object[] r : rows.recipients()) {
+                    bind(rp, r);
+                    rp.addBatch();
+                    recipients++;
+                }
+                for (Object[] a : rows.attempts()) {
+                    bind(ap, a);
+                    ap.addBatch();
+                    attempts++;
+                }
+                for (Visible v : rows.visible()) {
+                    long[] n = v.counts();
+                    bind(vp, v.msgKey(), v.account(), v.side(), v.anyView(), v.receivedAt(), n[0], n[1], n[2], n[3],
+                            n[4]);
+                    vp.addBatch();
+                    visible++;
+                    addHourly(hourly, v, 1);
+                }
+            }
+            executeIfAny(qp, queueIds);
+            executeIfAny(rp, recipients);
+            executeIfAny(ap, attempts);
+            executeIfAny(vp, visible);
+        }
+        int changed = 0;
+        try (PreparedStatement hp = c.prepareStatement(UPSERT_HOURLY)) {
+            for (Map.Entry<List<Object>, long[]> e : hourly.entrySet()) {
+                long[] n = e.getValue();
+                if (n[0] == 0 && n[1] == 0 && n[2] == 0 && n[3] == 0 && n[4] == 0) {
+                    continue;
+                }
+                List<Object> k = e.getKey();
+                bind(hp, k.get(0), k.get(1), k.get(2), k.get(3), n[0], n[1], n[2], n[3], n[4]);
+                hp.addBatch();
+                changed++;
+            }
+            executeIfAny(hp, changed);
+        }
+    }
+
+    private static void executeIfAny(PreparedStatement ps, int rows) throws SQLException {
+        if (rows > 0) {
+            ps.executeBatch();
+        }
+    }
+
+    private static void addHourly(Map<List<Object>, long[]> hourly, Visible v, int sign) {
+        long[] sum = hourly.computeIfAbsent(List.of(v.account(), v.receivedAt().substring(0, 13), v.side(),
+                v.anyView()), k -> new long[STATES.size()]);
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += sign * v.counts()[i];
+        }
+    }
+
+    /**
+     * The {@code maillog_visible} rows stored for these message keys; the keys of messages stored at all are
+     * added to {@code stored}.
+     */
+    private static List<Visible> storedVisible(Connection c, List<String> keys, Collection<String> stored)
+            throws SQLException {
+        List<Visible> out = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += IN_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.msg_key, v.account, v.side, v.any_view,"
+                    + " v.received_at, v.n_pending, v.n_sent, v.n_deferred, v.n_bounced, v.n_expired"
+                    + " FROM maillog_message m LEFT JOIN maillog_visible v ON v.msg_key = m.msg_key"
+                    + " WHERE m.msg_key IN (" + placeholders(chunk.size()) + ")")) {
+                bind(ps, chunk.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String key = rs.getString(1);
+                        stored.add(key);
+                        if (rs.getString(2) != null) {
+                            out.add(new Visible(key, rs.getString(2), rs.getString(3), rs.getInt(4),
+                                    rs.getString(5), new long[] {rs.getLong(6), rs.getLong(7), rs.getLong(8),
+                                        rs.getLong(9), rs.getLong(10)}));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The rows of one message, with attribution decided now. */
+    private static MessageRows rows(MessageRecord m, Attribution who, String now) throws SQLException {
         String key = LoggedText.clean(m.key(), 1000);
         String sender = LoggedText.clean(m.sender());
-        String senderNorm = LoggedText.address(sender);
         String senderDomain = LoggedText.domainOf(sender);
         String sasl = LoggedText.clean(m.saslUser());
         String account = who.sender(sasl, senderDomain);
@@ -178,112 +372,75 @@ public final class MailLogRepository implements MailLogSink {
         if (notification != null && !List.of("bounce", "delay", "success", "expired").contains(notification)) {
             notification = null;
         }
-        update(c, "INSERT INTO maillog_message (msg_key, id, host, queue_ids, message_id, sender, sender_norm,"
-                + " sender_domain, sasl_user, uid, client, size_bytes, nrcpt, received_at, removed_at, parent_key,"
-                + " notification_kind, account, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?) ON CONFLICT (msg_key) DO UPDATE SET host = excluded.host, queue_ids = excluded.queue_ids,"
-                + " message_id = excluded.message_id, sender = excluded.sender, sender_norm = excluded.sender_norm,"
-                + " sender_domain = excluded.sender_domain, sasl_user = excluded.sasl_user, uid = excluded.uid,"
-                + " client = excluded.client, size_bytes = excluded.size_bytes, nrcpt = excluded.nrcpt,"
-                + " received_at = excluded.received_at, removed_at = excluded.removed_at,"
-                + " parent_key = excluded.parent_key, notification_kind = excluded.notification_kind,"
-                + " account = excluded.account, updated_at = excluded.updated_at",
-                key, LoggedText.id(MESSAGE, key), nonNull(LoggedText.clean(m.host(), 255)), String.join(" ", queueIds),
-                LoggedText.clean(m.messageId(), 998), sender, senderNorm, senderDomain, sasl,
-                LoggedText.clean(m.uid(), 64), LoggedText.clean(m.client(), 512), m.size(), m.nrcpt(),
-                Timestamps.format(m.receivedAt()), m.removedAt() == null ? null : Timestamps.format(m.removedAt()),
-                LoggedText.clean(m.parentKey(), 1000), notification, account, Timestamps.format(clock.instant()));
-        // children first; attempts go with their recipients
-        update(c, "DELETE FROM maillog_recipient WHERE msg_key = ?", key);
-        update(c, "DELETE FROM maillog_queue_id WHERE msg_key = ?", key);
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO maillog_queue_id (msg_key, position, queue_id) VALUES (?, ?, ?)")) {
-            for (int i = 0; i < queueIds.size(); i++) {
-                ps.setString(1, key);
-                ps.setInt(2, i);
-                ps.setString(3, queueIds.get(i));
-                ps.addBatch();
+        String receivedAt = Timestamps.format(m.receivedAt());
+        String parentKey = LoggedText.clean(m.parentKey(), 1000);
+        Object[] message = {key, LoggedText.id(MESSAGE, key), nonNull(LoggedText.clean(m.host(), 255)),
+            String.join(" ", queueIds), LoggedText.clean(m.messageId(), 998), sender, LoggedText.address(sender),
+            senderDomain, sasl, LoggedText.clean(m.uid(), 64), LoggedText.clean(m.client(), 512), m.size(), m.nrcpt(),
+            receivedAt, m.removedAt() == null ? null : Timestamps.format(m.removedAt()), parentKey, notification,
+            account, now};
+        List<RecipientRecord> list = m.recipients() == null ? List.of() : m.recipients();
+        List<Object[]> recipients = new ArrayList<>(list.size());
+        List<Object[]> attempts = new ArrayList<>();
+        long[] all = new long[STATES.size()];
+        Map<String, long[]> byAccount = new LinkedHashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            RecipientRecord r = list.get(i);
+            String address = nonNull(LoggedText.clean(r.address(), 1024));
+            String origTo = LoggedText.clean(r.origTo(), 1024);
+            String domain = LoggedText.domainOf(address);
+            String recipientAccount = who.domain(domain);
+            if (recipientAccount == null && origTo != null) {
+                recipientAccount = who.domain(LoggedText.domainOf(origTo));
             }
-            if (!queueIds.isEmpty()) {
-                ps.executeBatch();
+            String status = status(r.status());
+            recipients.add(new Object[] {key, i, address, nonNull(LoggedText.address(address)), domain, origTo,
+                LoggedText.address(origTo), status, LoggedText.clean(r.dsn(), 32), LoggedText.clean(r.relay(), 512),
+                LoggedText.clean(r.response()), r.lastAttemptAt() == null ? null : Timestamps.format(r.lastAttemptAt()),
+                recipientAccount});
+            all[STATES.indexOf(status)]++;
+            if (recipientAccount != null) {
+                byAccount.computeIfAbsent(recipientAccount, k -> new long[STATES.size()])[STATES.indexOf(status)]++;
             }
-        }
-        List<RecipientRecord> recipients = m.recipients() == null ? List.of() : m.recipients();
-        try (PreparedStatement rp = c.prepareStatement("INSERT INTO maillog_recipient (msg_key, position, address,"
-                + " address_norm, domain, orig_to, orig_to_norm, status, dsn, relay, response, last_attempt_at,"
-                + " account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                PreparedStatement ap = c.prepareStatement("INSERT INTO maillog_attempt (msg_key, position, seq, at,"
-                        + " status, dsn, relay, delay, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int attempts = 0;
-            for (int i = 0; i < recipients.size(); i++) {
-                RecipientRecord r = recipients.get(i);
-                String address = nonNull(LoggedText.clean(r.address(), 1024));
-                String origTo = LoggedText.clean(r.origTo(), 1024);
-                String domain = LoggedText.domainOf(address);
-                String recipientAccount = who.domain(domain);
-                if (recipientAccount == null && origTo != null) {
-                    recipientAccount = who.domain(LoggedText.domainOf(origTo));
-                }
-                bind(rp, key, i, address, nonNull(LoggedText.address(address)), domain, origTo,
-                        LoggedText.address(origTo), status(r.status()), LoggedText.clean(r.dsn(), 32),
-                        LoggedText.clean(r.relay(), 512), LoggedText.clean(r.response()),
-                        r.lastAttemptAt() == null ? null : Timestamps.format(r.lastAttemptAt()), recipientAccount);
-                rp.addBatch();
-                List<AttemptRecord> list = r.attempts() == null ? List.of() : r.attempts();
-                for (int s = 0; s < list.size(); s++) {
-                    AttemptRecord a = list.get(s);
-                    bind(ap, key, i, s, Timestamps.format(a.at()), nonNull(LoggedText.clean(a.status(), 32)),
-                            LoggedText.clean(a.dsn(), 32), LoggedText.clean(a.relay(), 512),
-                            LoggedText.clean(a.delay(), 32), LoggedText.clean(a.response()));
-                    ap.addBatch();
-                    attempts++;
-                }
-            }
-            if (!recipients.isEmpty()) {
-                rp.executeBatch();
-            }
-            if (attempts > 0) {
-                ap.executeBatch();
+            List<AttemptRecord> as = r.attempts() == null ? List.of() : r.attempts();
+            for (int s = 0; s < as.size(); s++) {
+                AttemptRecord a = as.get(s);
+                attempts.add(new Object[] {key, i, s, Timestamps.format(a.at()),
+                    nonNull(LoggedText.clean(a.status(), 32)), LoggedText.clean(a.dsn(), 32),
+                    LoggedText.clean(a.relay(), 512), LoggedText.clean(a.delay(), 32), LoggedText.clean(a.response())});
             }
         }
+        List<Visible> visible = new ArrayList<>();
+        if (parentKey == null) {
+            if (account != null) {
+                visible.add(new Visible(key, account, "out", 1, receivedAt, all));
+            }
+            for (Map.Entry<String, long[]> e : byAccount.entrySet()) {
+                visible.add(new Visible(key, e.getKey(), "in", e.getKey().equals(account) ? 0 : 1, receivedAt,
+                        e.getValue()));
+            }
+        }
+        return new MessageRows(key, message, queueIds, recipients, attempts, visible);
     }
 
     private static String status(String s) {
-        return s != null && List.of("pending", "sent", "deferred", "bounced", "expired").contains(s) ? s : "pending";
+        return s != null && STATES.contains(s) ? s : "pending";
     }
 
     private static String nonNull(String s) {
         return s == null ? "" : s;
     }
 
-    private void upsertReject(Connection c, RejectRecord r, Attribution who) throws SQLException {
+    private static void bindReject(PreparedStatement ps, RejectRecord r, Attribution who) throws SQLException {
         String key = LoggedText.clean(r.key(), 1000);
         String from = LoggedText.clean(r.from(), 1024);
         String to = LoggedText.clean(r.to(), 1024);
         String sasl = LoggedText.clean(r.saslUser());
         String toDomain = LoggedText.domainOf(to);
-        update(c, "INSERT INTO maillog_reject (rej_key, id, host, at, client, sender, sender_norm, sender_domain,"
-                + " recipient, recipient_norm, recipient_domain, sasl_user, code, response, out_account, in_account)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rej_key) DO UPDATE SET"
-                + " host = excluded.host, at = excluded.at, client = excluded.client, sender = excluded.sender,"
-                + " sender_norm = excluded.sender_norm, sender_domain = excluded.sender_domain,"
-                + " recipient = excluded.recipient, recipient_norm = excluded.recipient_norm,"
-                + " recipient_domain = excluded.recipient_domain, sasl_user = excluded.sasl_user,"
-                + " code = excluded.code, response = excluded.response, out_account = excluded.out_account,"
-                + " in_account = excluded.in_account",
-                key, LoggedText.id(REJECT, key), nonNull(LoggedText.clean(r.host(), 255)), Timestamps.format(r.at()),
+        bind(ps, key, LoggedText.id(REJECT, key), nonNull(LoggedText.clean(r.host(), 255)), Timestamps.format(r.at()),
                 LoggedText.clean(r.client(), 512), from, LoggedText.address(from), LoggedText.domainOf(from), to,
                 LoggedText.address(to), toDomain, sasl, LoggedText.clean(r.code(), 32),
                 LoggedText.clean(r.response()), sasl == null ? null : who.mailbox(sasl), who.domain(toDomain));
-    }
-
-    private void insertUnparsed(Connection c, Unparsed u) throws SQLException {
-        String text = LoggedText.clean(u.text());
-        boolean capped = u.text() != null && u.text().length() > LoggedText.MAX_FIELD;
-        update(c, "INSERT INTO maillog_unparsed (source, file_identity, byte_offset, text, seen_at, capped)"
-                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, file_identity, byte_offset) DO NOTHING",
-                LoggedText.clean(u.source(), 1024), nonNull(u.fileIdentity()), u.offset(), nonNull(text),
-                Timestamps.format(clock.instant()), capped ? 1 : 0);
     }
 
     /** Account lookups of one transaction, remembered for its duration. */
@@ -332,14 +489,17 @@ public final class MailLogRepository implements MailLogSink {
     // ------------------------------------------------------------------ retention
 
     /**
-     * Deletes messages that arrived and rejects logged before {@code cutoff}, unparsed lines seen before it, and
-     * the oldest unparsed lines beyond {@code maxUnparsed}. Returns the number of messages and rejects deleted.
+     * Deletes messages that arrived and rejects logged before the hour {@code cutoff} falls in (whole hours, so
+     * that the hourly counts stay exact), unparsed lines seen before {@code cutoff}, and the oldest unparsed lines
+     * beyond {@code maxUnparsed}. Returns the number of messages and rejects deleted.
      */
     public int purge(Instant cutoff, int maxUnparsed) {
         String t = Timestamps.format(cutoff);
+        String hour = Timestamps.format(cutoff.truncatedTo(java.time.temporal.ChronoUnit.HOURS));
         return db.tx(c -> {
-            int n = update(c, "DELETE FROM maillog_message WHERE received_at < ?", t);
-            n += update(c, "DELETE FROM maillog_reject WHERE at < ?", t);
+            int n = update(c, "DELETE FROM maillog_message WHERE received_at < ?", hour);
+            n += update(c, "DELETE FROM maillog_reject WHERE at < ?", hour);
+            update(c, "DELETE FROM maillog_hourly WHERE hour < ?", hour.substring(0, 13));
             update(c, "DELETE FROM maillog_unparsed WHERE seen_at < ?", t);
             long count = count(c, "SELECT COUNT(*) FROM maillog_unparsed");
             if (count > maxUnparsed) {
@@ -445,36 +605,18 @@ public final class MailLogRepository implements MailLogSink {
     /**
      * Up to {@code limit} rows matching {@code q}, newest first, strictly after {@code after} in that order when
      * it is given. Messages come with every recipient (the caller redacts); attempts are not loaded.
+     *
+     * <p>The statement is a union of streams, each already in that order and cut at {@code limit}: the account's
+     * messages from {@code maillog_visible} (an index range scan newest first), or, with a recipient, sender,
+     * Message-ID or queue ID filter, the few messages that index finds; and the account's rejects per side.
      */
     public List<Row> page(Query q, Position after, int limit) {
-        List<Object> args = new ArrayList<>();
-        List<String> parts = new ArrayList<>();
-        boolean rejectsOnly = "rejected".equals(q.status());
-        boolean messagesOnly = (q.status() != null && !rejectsOnly) || q.messageIds() != null || q.queueId() != null;
-        if (!rejectsOnly) {
-            StringBuilder s = new StringBuilder("SELECT 'message' AS kind, m.msg_key AS k, m.received_at AS at"
-                    + " FROM maillog_message m WHERE m.parent_key IS NULL AND ");
-            messageConditions(q, s, args);
-            parts.add(s.toString());
-        }
-        if (!messagesOnly) {
-            StringBuilder s = new StringBuilder("SELECT 'reject' AS kind, j.rej_key AS k, j.at AS at"
-                    + " FROM maillog_reject j WHERE ");
-            rejectConditions(q, s, args);
-            parts.add(s.toString());
-        }
-        StringBuilder sql = new StringBuilder("SELECT u.kind, u.k, u.at FROM (")
-                .append(String.join(" UNION ALL ", parts)).append(") u");
-        if (after != null) {
-            String t = Timestamps.format(after.at());
-            sql.append(" WHERE (u.at < ? OR (u.at = ? AND (u.kind < ? OR (u.kind = ? AND u.k < ?))))");
-            args.addAll(List.of(t, t, after.kind(), after.kind(), after.key()));
-        }
-        sql.append(" ORDER BY u.at DESC, u.kind DESC, u.k DESC LIMIT ?");
-        args.add(limit);
+        Map.Entry<String, List<Object>> statement = pageStatement(q, after, limit);
+        String sql = statement.getKey();
+        List<Object> args = statement.getValue();
         return db.withConnection(c -> {
             List<Position> positions = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, args.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -497,40 +639,85 @@ public final class MailLogRepository implements MailLogSink {
         });
     }
 
-    private static void visibleRecipient(Query q, StringBuilder s, List<Object> args) {
-        switch (q.direction()) {
-            case OUT -> {
-                s.append("m.account = ?");
-                args.add(q.account());
+    /**
+     * The SQL text {@code EXPLAIN} needs for the page statement of {@code q} (tests look at its plan), with its
+     * arguments.
+     */
+    Map.Entry<String, List<Object>> pageStatement(Query q, Position after, int limit) {
+        List<Object> args = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        boolean rejectsOnly = "rejected".equals(q.status());
+        boolean messagesOnly = (q.status() != null && !rejectsOnly) || q.messageIds() != null || q.queueId() != null;
+        if (!rejectsOnly) {
+            parts.add(messageStream(q, after, limit, args));
+        }
+        if (!messagesOnly) {
+            boolean selective = q.toAddress() != null || q.fromAddress() != null;
+            if (selective || q.direction() != Direction.ANY) {
+                parts.add(rejectStream(q, q.direction(), selective, after, limit, args));
+            } else {
+                parts.add(rejectStream(q, Direction.OUT, false, after, limit, args));
+                parts.add(rejectStream(q, Direction.IN, false, after, limit, args));
             }
-            case IN -> {
-                s.append("r.account = ?");
-                args.add(q.account());
-            }
-            case ANY -> {
-                s.append("(m.account = ? OR r.account = ?)");
-                args.add(q.account());
-                args.add(q.account());
-            }
+        }
+        StringBuilder sql = new StringBuilder("SELECT u.kind, u.k, u.at FROM (");
+        for (int i = 0; i < parts.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ").append("SELECT * FROM (").append(parts.get(i)).append(") s").append(i);
+        }
+        sql.append(") u ORDER BY u.at DESC, u.kind DESC, u.k DESC LIMIT ?");
+        args.add(limit);
+        return Map.entry(sql.toString(), args);
+    }
+
+    /** The condition that a row at {@code atCol}/{@code keyCol} of {@code kind} comes after {@code after}. */
+    private static void after(String kind, String atCol, String keyCol, Position after, StringBuilder s,
+            List<Object> args) {
+        if (after == null) {
+            return;
+        }
+        String t = Timestamps.format(after.at());
+        int cmp = kind.compareTo(after.kind());
+        if (cmp < 0) {
+            s.append(" AND ").append(atCol).append(" <= ?"); // at the same time, all of this kind come later
+            args.add(t);
+        } else if (cmp > 0) {
+            s.append(" AND ").append(atCol).append(" < ?");
+            args.add(t);
+        } else {
+            s.append(" AND ").append(atCol).append(" <= ? AND (").append(atCol).append(" < ? OR ").append(keyCol)
+                    .append(" < ?)");
+            args.addAll(List.of(t, t, after.key()));
         }
     }
 
-    private static void messageConditions(Query q, StringBuilder s, List<Object> args) {
+    private static String messageStream(Query q, Position after, int limit, List<Object> args) {
+        StringBuilder s = new StringBuilder("SELECT 'message' AS kind, v.msg_key AS k, v.received_at AS at FROM ");
+        List<Object> driverArgs = new ArrayList<>();
+        String driver = candidates(q, driverArgs);
+        boolean needsMessage = q.fromAddress() != null || q.fromDomain() != null || q.messageIds() != null;
+        if (driver != null) {
+            // the candidates first (CROSS JOIN keeps that order on SQLite), then their account rows
+            s.append(driver).append(" c CROSS JOIN maillog_visible v");
+            args.addAll(driverArgs);
+        } else {
+            s.append("maillog_visible v");
+        }
+        if (needsMessage) {
+            s.append(" CROSS JOIN maillog_message m");
+        }
+        // with candidates, the account is compared without its index: the primary key (msg_key first) finds the rows
+        s.append(driver != null ? " WHERE (v.account || '') = ?" : " WHERE v.account = ?");
+        args.add(q.account());
         switch (q.direction()) {
-            case OUT -> {
-                s.append("m.account = ?");
-                args.add(q.account());
-            }
-            case IN -> {
-                s.append("EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = m.msg_key AND r.account = ?)");
-                args.add(q.account());
-            }
-            case ANY -> {
-                s.append("(m.account = ? OR EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = m.msg_key"
-                        + " AND r.account = ?))");
-                args.add(q.account());
-                args.add(q.account());
-            }
+            case OUT -> s.append(" AND v.side = 'out'");
+            case IN -> s.append(" AND v.side = 'in'");
+            case ANY -> s.append(" AND v.any_view = 1");
+        }
+        if (driver != null) {
+            s.append(" AND v.msg_key = c.msg_key");
+        }
+        if (needsMessage) {
+            s.append(" AND m.msg_key = v.msg_key");
         }
         if (q.fromAddress() != null) {
             s.append(" AND m.sender_norm = ?");
@@ -540,16 +727,24 @@ public final class MailLogRepository implements MailLogSink {
             s.append(" AND m.sender_domain = ?");
             args.add(q.fromDomain());
         }
-        if (q.toAddress() != null) {
-            // candidates from the address indexes first, so the planner does not walk every message
-            s.append(" AND m.msg_key IN (SELECT ra.msg_key FROM maillog_recipient ra WHERE ra.address_norm = ?"
-                    + " UNION SELECT rb.msg_key FROM maillog_recipient rb WHERE rb.orig_to_norm = ?)");
-            args.add(q.toAddress());
-            args.add(q.toAddress());
-        }
-        if (q.toAddress() != null || q.toDomain() != null || q.status() != null) {
-            s.append(" AND EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = m.msg_key AND ");
-            visibleRecipient(q, s, args);
+        if (q.toAddress() == null && q.toDomain() == null && q.status() != null && STATES.contains(q.status())) {
+            // the row counts the recipients it shows by state
+            s.append(q.status().equals("deferred") ? " AND (v.n_deferred > 0 OR v.n_pending > 0)"
+                    : " AND v.n_" + STATES.get(STATES.indexOf(q.status())) + " > 0");
+        } else if (q.toAddress() != null || q.toDomain() != null || q.status() != null) {
+            // a recipient the account sees: every one of a message it sent, else its own
+            s.append(" AND EXISTS (SELECT 1 FROM maillog_recipient r WHERE r.msg_key = v.msg_key");
+            switch (q.direction()) {
+                case OUT -> { }
+                case IN -> {
+                    s.append(" AND r.account = ?");
+                    args.add(q.account());
+                }
+                case ANY -> {
+                    s.append(" AND (v.side = 'out' OR r.account = ?)");
+                    args.add(q.account());
+                }
+            }
             if (q.toAddress() != null) {
                 s.append(" AND (r.address_norm = ? OR r.orig_to_norm = ?)");
                 args.add(q.toAddress());
@@ -570,11 +765,11 @@ public final class MailLogRepository implements MailLogSink {
             s.append(")");
         }
         if (q.since() != null) {
-            s.append(" AND m.received_at >= ?");
+            s.append(" AND v.received_at >= ?");
             args.add(Timestamps.format(q.since()));
         }
         if (q.until() != null) {
-            s.append(" AND m.received_at < ?");
+            s.append(" AND v.received_at < ?");
             args.add(Timestamps.format(q.until()));
         }
         if (q.messageIds() != null) {
@@ -582,22 +777,72 @@ public final class MailLogRepository implements MailLogSink {
             args.addAll(q.messageIds());
         }
         if (q.queueId() != null) {
-            s.append(" AND EXISTS (SELECT 1 FROM maillog_queue_id qi WHERE qi.msg_key = m.msg_key"
+            s.append(" AND EXISTS (SELECT 1 FROM maillog_queue_id qi WHERE qi.msg_key = v.msg_key"
                     + " AND qi.queue_id = ?)");
             args.add(q.queueId());
         }
+        after(MESSAGE, "v.received_at", "v.msg_key", after, s, args);
+        s.append(" ORDER BY v.received_at DESC, v.msg_key DESC LIMIT ?");
+        args.add(limit);
+        return s.toString();
     }
 
-    private static void rejectConditions(Query q, StringBuilder s, List<Object> args) {
-        switch (q.direction()) {
-            case OUT -> s.append("j.out_account = ?");
-            case IN -> s.append("j.in_account = ?");
+    /**
+     * The keys of the few messages an indexed filter allows, as a derived table with column {@code msg_key}, or
+     * null when no such filter is given. The most selective one is taken: Message-ID, queue ID, recipient, sender.
+     */
+    private static String candidates(Query q, List<Object> args) {
+        if (q.messageIds() != null) {
+            args.addAll(q.messageIds());
+            return "(SELECT DISTINCT msg_key FROM maillog_message WHERE message_id IN ("
+                    + placeholders(q.messageIds().size()) + "))";
+        }
+        if (q.queueId() != null) {
+            args.add(q.queueId());
+            return "(SELECT DISTINCT msg_key FROM maillog_queue_id WHERE queue_id = ?)";
+        }
+        if (q.toAddress() != null) {
+            args.add(q.toAddress());
+            args.add(q.toAddress());
+            return "(SELECT msg_key FROM maillog_recipient WHERE address_norm = ?"
+                    + " UNION SELECT msg_key FROM maillog_recipient WHERE orig_to_norm = ?)";
+        }
+        if (q.fromAddress() != null) {
+            args.add(q.fromAddress());
+            return "(SELECT msg_key FROM maillog_message WHERE sender_norm = ?)";
+        }
+        return null;
+    }
+
+    /**
+     * The account's rejects on one side ({@code direction} OUT or IN; ANY for both in one statement), newest first,
+     * cut at {@code limit}. {@code selective}: a recipient or sender filter is given; its index finds the rows, and
+     * the account columns are compared without theirs ({@code || ''}) so that no planner walks the account's
+     * rejects instead.
+     */
+    private static String rejectStream(Query q, Direction direction, boolean selective, Position after, int limit,
+            List<Object> args) {
+        String out = selective ? "(j.out_account || '')" : "j.out_account";
+        String in = selective ? "(j.in_account || '')" : "j.in_account";
+        StringBuilder s = new StringBuilder("SELECT 'reject' AS kind, j.rej_key AS k, j.at AS at"
+                + " FROM maillog_reject j WHERE ");
+        switch (direction) {
+            case OUT -> s.append(out).append(" = ?");
+            case IN -> s.append(in).append(" = ?");
             case ANY -> {
-                s.append("(j.out_account = ? OR j.in_account = ?)");
+                s.append("(").append(out).append(" = ? OR ").append(in).append(" = ?)");
                 args.add(q.account());
             }
         }
         args.add(q.account());
+        rejectFilters(q, s, args);
+        after(REJECT, "j.at", "j.rej_key", after, s, args);
+        s.append(" ORDER BY j.at DESC, j.rej_key DESC LIMIT ?");
+        args.add(limit);
+        return s.toString();
+    }
+
+    private static void rejectFilters(Query q, StringBuilder s, List<Object> args) {
         if (q.fromAddress() != null) {
             s.append(" AND j.sender_norm = ?");
             args.add(q.fromAddress());
@@ -720,36 +965,68 @@ public final class MailLogRepository implements MailLogSink {
      * Recipients per bucket and state, and rejects per bucket, of the recipients and rejects {@code q}'s account
      * may see (only account, direction, since and until of {@code q} apply). {@code prefixLength} cuts the ISO
      * timestamp to the bucket: 13 for hours, 10 for days. Keys: bucket prefix, then state ({@code rejected} for
-     * rejects).
+     * rejects). Recipients come from the hourly counts when since and until are whole hours, else from the
+     * account's rows of {@code maillog_visible}.
      */
     public Map<String, Map<String, Long>> counts(Query q, int prefixLength) {
         if (prefixLength != 10 && prefixLength != 13) {
             throw new IllegalArgumentException("prefix length must be 10 or 13");
         }
+        boolean wholeHours = q.since().equals(q.since().truncatedTo(java.time.temporal.ChronoUnit.HOURS))
+                && q.until().equals(q.until().truncatedTo(java.time.temporal.ChronoUnit.HOURS));
+        String table = wholeHours ? "maillog_hourly" : "maillog_visible";
+        String at = wholeHours ? "hour" : "received_at";
         List<Object> args = new ArrayList<>();
-        StringBuilder s = new StringBuilder("SELECT substr(m.received_at, 1, " + prefixLength + "), r.status,"
-                + " COUNT(*) FROM maillog_message m JOIN maillog_recipient r ON r.msg_key = m.msg_key"
-                + " WHERE m.parent_key IS NULL AND ");
-        visibleRecipient(q, s, args);
-        s.append(" AND m.received_at >= ? AND m.received_at < ? GROUP BY 1, 2");
-        args.add(Timestamps.format(q.since()));
-        args.add(Timestamps.format(q.until()));
+        StringBuilder s = new StringBuilder("SELECT substr(" + at + ", 1, " + prefixLength + "), SUM(n_pending),"
+                + " SUM(n_sent), SUM(n_deferred), SUM(n_bounced), SUM(n_expired) FROM " + table + " WHERE account = ?");
+        args.add(q.account());
+        switch (q.direction()) {
+            case OUT -> s.append(" AND side = 'out'");
+            case IN -> s.append(" AND side = 'in'");
+            case ANY -> s.append(" AND any_view = 1");
+        }
+        String since = Timestamps.format(q.since());
+        String until = Timestamps.format(q.until());
+        s.append(" AND ").append(at).append(" >= ? AND ").append(at).append(" < ? GROUP BY 1");
+        args.add(wholeHours ? since.substring(0, 13) : since);
+        args.add(wholeHours ? until.substring(0, 13) : until);
         List<Object> rargs = new ArrayList<>();
-        StringBuilder r = new StringBuilder("SELECT substr(j.at, 1, " + prefixLength + "), 'rejected', COUNT(*)"
+        StringBuilder r = new StringBuilder("SELECT substr(j.at, 1, " + prefixLength + "), COUNT(*)"
                 + " FROM maillog_reject j WHERE ");
-        rejectConditions(new Query(q.account(), q.direction(), null, null, null, null, q.since(), q.until(), null,
-                null, null), r, rargs);
+        switch (q.direction()) {
+            case OUT -> r.append("j.out_account = ?");
+            case IN -> r.append("j.in_account = ?");
+            case ANY -> {
+                r.append("(j.out_account = ? OR j.in_account = ?)");
+                rargs.add(q.account());
+            }
+        }
+        rargs.add(q.account());
+        rejectFilters(new Query(q.account(), q.direction(), null, null, null, null, q.since(), q.until(), null, null,
+                null), r, rargs);
         r.append(" GROUP BY 1");
         return db.withConnection(c -> {
             Map<String, Map<String, Long>> out = new HashMap<>();
-            for (var sql : List.of(Map.entry(s.toString(), args), Map.entry(r.toString(), rargs))) {
-                try (PreparedStatement ps = c.prepareStatement(sql.getKey())) {
-                    bind(ps, sql.getValue().toArray());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                                    .merge(rs.getString(2), rs.getLong(3), Long::sum);
+            try (PreparedStatement ps = c.prepareStatement(s.toString())) {
+                bind(ps, args.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Long> bucket = out.computeIfAbsent(rs.getString(1), k -> new HashMap<>());
+                        for (int i = 0; i < STATES.size(); i++) {
+                            long n = rs.getLong(2 + i);
+                            if (n != 0) {
+                                bucket.merge(STATES.get(i), n, Long::sum);
+                            }
                         }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(r.toString())) {
+                bind(ps, rargs.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                                .merge("rejected", rs.getLong(2), Long::sum);
                     }
                 }
             }

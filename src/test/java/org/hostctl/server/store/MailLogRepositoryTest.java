@@ -87,8 +87,8 @@ class MailLogRepositoryTest {
             db.tx(c -> {
                 try (var s = c.createStatement()) {
                     for (String t : List.of("maillog_attempt", "maillog_recipient", "maillog_queue_id",
-                            "maillog_message", "maillog_reject", "maillog_checkpoint", "maillog_unparsed", "mailbox",
-                            "alias", "domain")) {
+                            "maillog_visible", "maillog_hourly", "maillog_message", "maillog_reject",
+                            "maillog_checkpoint", "maillog_unparsed", "mailbox", "alias", "domain")) {
                         s.executeUpdate("DELETE FROM " + t);
                     }
                 }
@@ -380,6 +380,31 @@ class MailLogRepositoryTest {
             assertThat(service.stats(ALICE, null, null, null, null).by()).isEqualTo("day");
             assertThatThrownBy(() -> service.stats(ALICE, "2026-01-01T00:00:00Z", null, "hour", null))
                     .isInstanceOf(ServiceException.class);
+        }
+
+        @Test
+        void hourly_counts_follow_a_message_whose_state_changes_and_agree_with_the_rows_they_sum() {
+            MessageRecord m = message("HOUR000001", T0.plusSeconds(600), "ann@alice.example", "ann@alice.example",
+                    "a@remote.example:deferred", "bo@bob.example:deferred");
+            log.message(m);
+            log.commit(new Batch(List.of(withStatus(m, "a@remote.example:sent", "bo@bob.example:deferred"),
+                    withStatus(m, "a@remote.example:sent", "bo@bob.example:bounced")), List.of(), List.of(), List.of(),
+                    List.of()));
+            MailLogRepository.Query hours = new MailLogRepository.Query("alice", MailLogRepository.Direction.ANY, null,
+                    null, null, null, T0, T0.plusSeconds(3600), null, null, null);
+            MailLogRepository.Query odd = new MailLogRepository.Query("alice", MailLogRepository.Direction.ANY, null,
+                    null, null, null, T0.plusSeconds(1), T0.plusSeconds(3599), null, null, null);
+            java.util.Map<String, java.util.Map<String, Long>> expected = java.util.Map.of("2026-11-28T10",
+                    java.util.Map.of("sent", 1L, "bounced", 1L));
+
+            assertThat(log.counts(hours, 13)).isEqualTo(expected);
+            assertThat(log.counts(odd, 13)).as("from the rows, not the hourly sums").isEqualTo(expected);
+            assertThat(log.counts(new MailLogRepository.Query("bob", MailLogRepository.Direction.IN, null, null, null,
+                    null, T0, T0.plusSeconds(3600), null, null, null), 13))
+                    .isEqualTo(java.util.Map.of("2026-11-28T10", java.util.Map.of("bounced", 1L)));
+            assertThat(list(ALICE, "bounced", null).items()).hasSize(1);
+            assertThat(list(ALICE, "deferred", null).items()).isEmpty();
+            assertThat(list(BOB, "sent", null).items()).as("bob sees only his own recipient").isEmpty();
         }
 
         @Test
