@@ -63,9 +63,10 @@ class DoctorOnFixturesTest {
         PostfixFixture.shareSqliteWithPostfix(db);
         postfix = PostfixFixture.startWithSubmission(tmp.resolve("pf"), PostfixFixture.Backend.sqlite(db),
                 dovecot.lmtpPort(), "inet:127.0.0.1:" + dovecot.authPort());
+        String phpCgi = ApacheFixtureConfig.PHP_CGI;
         config = "php:\n  default: \"8.2\"\n  versions:\n"
-                + "    - {version: \"8.2\", type: cgi, handler: php82-cgi, binary: " + ApacheFixtureConfig.PHP_CGI + "}\n"
-                + "    - {version: \"7.4\", type: cgi, handler: php74-cgi, binary: " + ApacheFixtureConfig.PHP_CGI + "}\n"
+                + "    - {version: \"8.2\", type: cgi, handler: php82-cgi, binary: " + phpCgi + "}\n"
+                + "    - {version: \"7.4\", type: cgi, handler: php74-cgi, binary: " + phpCgi + "}\n"
                 + "    - {version: \"8.2-fpm\", branch: \"8.2\", type: fpm, socket: \"" + apache.fpmSocket("php82-fpm")
                 + "\", marker: php82-fpm}\n"
                 + "mail:\n  root: \"" + dovecot.vmailRoot() + "\"\n"
@@ -215,7 +216,8 @@ class DoctorOnFixturesTest {
         Path kit = dovecot.configFile().resolveSibling("90-hostd.conf");
         String original = Files.readString(kit);
         try {
-            Files.writeString(kit, original.replace("mail_plugins = $mail_plugins sieve", "mail_plugins = $mail_plugins"));
+            Files.writeString(kit, original.replace("mail_plugins = $mail_plugins sieve",
+                    "mail_plugins = $mail_plugins"));
             HostctlRun noSieve = doctor(MAILBOX);
             assertThat(noSieve.exitCode()).as(noSieve.toString()).isEqualTo(6);
             assertThat(failed(noSieve)).containsOnlyKeys("dovecot sieve");
@@ -237,7 +239,8 @@ class DoctorOnFixturesTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(6);
         assertThat(failed(run)).containsOnlyKeys("dovecot user", "postfix virtual_mailbox_maps");
-        assertThat(failed(run).get("postfix virtual_mailbox_maps")).contains("Postfix does not find nobody@example.com");
+        assertThat(failed(run).get("postfix virtual_mailbox_maps"))
+                .contains("Postfix does not find nobody@example.com");
     }
 
     @Test

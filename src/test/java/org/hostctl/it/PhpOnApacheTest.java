@@ -63,7 +63,8 @@ class PhpOnApacheTest {
         Files.copy(Path.of(ApacheFixtureConfig.PHP_CGI), vanishing);
         hostd = TestHostd.start(tmp.resolve("data"), hostdConfig(apache)
                 // a php-cgi the host has, behind a handler name this Apache does not define
-                + "    - {version: \"8.3\", type: cgi, handler: php83-cgi, binary: " + ApacheFixtureConfig.PHP_CGI + "}\n"
+                + "    - {version: \"8.3\", type: cgi, handler: php83-cgi, binary: " + ApacheFixtureConfig.PHP_CGI
+                + "}\n"
                 + "    - {version: \"8.1\", type: cgi, handler: php81-cgi, binary: " + ApacheFixtureConfig.PHP_CGI
                 + ", available: false}\n"
                 + "    - {version: \"8.4\", type: cgi, handler: php84-cgi, binary: " + vanishing + "}\n",

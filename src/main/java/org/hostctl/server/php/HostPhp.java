@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * The PHP handlers a host really has, as Debian (and Sury's packages) lay them out: php-cgi programs
- * ({@code /usr/bin/php-cgiX.Y}, {@code /usr/lib/cgi-bin/phpX.Y}) and php-fpm pools ({@code /etc/php/X.Y/fpm/pool.d/*.conf}
- * with a Unix socket {@code listen} that is there, i.e. a running pool). hostd writes its first catalogue from this, so that it never offers a version
- * whose handler is not there.
+ * ({@code /usr/bin/php-cgiX.Y}, {@code /usr/lib/cgi-bin/phpX.Y}) and php-fpm pools
+ * ({@code /etc/php/X.Y/fpm/pool.d/*.conf} with a Unix socket {@code listen} that is there, i.e. a running pool).
+ * hostd writes its first catalogue from this, so that it never offers a version whose handler is not there.
  *
  * <p>A CGI version {@code X.Y} is offered as handler {@code phpXY-cgi}, the name the provider kit's Apache
  * configuration defines; an FPM pool as {@code X.Y-fpm} (further pools of the branch as {@code X.Y-fpm-POOL}).

@@ -68,7 +68,10 @@ public final class PhpService {
         this(accounts, catalog, verifyTimeout, (String) null);
     }
 
-    /** @param connectHost where {@code verify} connects for plain-http URLs ({@code web.connectHost}); null: the URL's host */
+    /**
+     * @param connectHost where {@code verify} connects for plain-http URLs ({@code web.connectHost}); null: the URL's
+     *     host
+     */
     public PhpService(AccountService accounts, PhpCatalog catalog, Duration verifyTimeout, String connectHost) {
         this(accounts, catalog, verifyTimeout, connectHost, new CompatChecker(PhpBinaries.system(),
                 PhpScanner.forThisProcess(SCAN_TIMEOUT), RemovalRules.builtIn(),
