@@ -23,8 +23,10 @@ import picocli.CommandLine.Spec;
                 + " version and removes it again.", "",
             "Examples:",
             "  hostd doctor --data /var/lib/hostd",
-            "  hostd doctor --php-docroot /srv/www/test/public_html=http://test.example/ --mailbox test@example.com",
-            "  hostd doctor --dovecot-config /etc/dovecot/dovecot.conf --postfix-config /etc/postfix -o json"})
+            "  hostd doctor --php-docroot /srv/www/t/public_html=http://t.example/ \\",
+            "      --mailbox test@example.com",
+            "  hostd doctor --dovecot-config /etc/dovecot/dovecot.conf \\",
+            "      --postfix-config /etc/postfix -o json"})
 public final class DoctorCommand implements Callable<Integer> {
     @ParentCommand
     HostdCommand root;
