@@ -25,6 +25,7 @@ final class PhpCheckJobs {
     static final int MAX_RUNNING = 2;
     private static final int MAX_PER_ACCOUNT = 20;
     private static final Duration KEEP = Duration.ofMinutes(15);
+    private static final Duration REUSE = Duration.ofMinutes(5);
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(MAX_RUNNING, r -> {
@@ -43,15 +44,18 @@ final class PhpCheckJobs {
     private static final class Job {
         final String id;
         final String account;
+        /** What was checked: branch, paths and recursion, for {@link #reuse}. */
+        final String scope;
         final int files;
         final AtomicInteger done = new AtomicInteger();
         volatile PhpCheckReport report;
         volatile String error;
         volatile Instant ended;
 
-        Job(String id, String account, int files) {
+        Job(String id, String account, String scope, int files) {
             this.id = id;
             this.account = account;
+            this.scope = scope;
             this.files = files;
         }
 
@@ -63,7 +67,8 @@ final class PhpCheckJobs {
     }
 
     /** Starts {@code work}, which reports finished files to the consumer it is given. */
-    PhpCheckJob start(String account, int files, Function<java.util.function.IntConsumer, PhpCheckReport> work) {
+    PhpCheckJob start(String account, String scope, int files,
+            Function<java.util.function.IntConsumer, PhpCheckReport> work) {
         expire();
         long mine = jobs.values().stream().filter(j -> j.account.equals(account)).count();
         if (mine >= MAX_PER_ACCOUNT) {
@@ -75,7 +80,7 @@ final class PhpCheckJobs {
             throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "checks-busy",
                     "hostd is running " + MAX_RUNNING + " checks already; try again shortly");
         }
-        Job job = new Job(HexFormat.of().formatHex(bytes()), account, files);
+        Job job = new Job(HexFormat.of().formatHex(bytes()), account, scope, files);
         jobs.put(job.id, job);
         try {
             pool.execute(() -> {
@@ -106,6 +111,19 @@ final class PhpCheckJobs {
             throw ServiceException.notFound("no PHP check " + PhpService.printable(String.valueOf(id)));
         }
         return j.view();
+    }
+
+    /**
+     * The report of a finished check of the same account and scope that ended at most {@link #REUSE} ago, so that
+     * a switch right after a check (with its progress bar) need not read every file again.
+     */
+    java.util.Optional<PhpCheckReport> reuse(String account, String id, String scope) {
+        Job j = id == null ? null : jobs.get(id);
+        if (j == null || !j.account.equals(account) || !j.scope.equals(scope) || j.report == null
+                || j.ended == null || j.ended.isBefore(clock.instant().minus(REUSE))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(j.report);
     }
 
     private void expire() {
