@@ -40,6 +40,7 @@ import picocli.CommandLine.Parameters;
             "  hostctl php check 8.2 public_html -r -o json \\",
             "      --jq '.findings[] | select(.level == \"breaks\") | \"\\(.file):\\(.line)\"'"})
 public final class PhpCheckCommand extends BaseCommand {
+    private static final Duration FIRST_POLL = Duration.ofMillis(25);
     private static final Duration POLL = Duration.ofMillis(200);
 
     @Parameters(index = "0", paramLabel = "VERSION",
@@ -70,10 +71,12 @@ public final class PhpCheckCommand extends BaseCommand {
     static PhpCheckJob await(CliContext context, HostApi api, PhpCheckJob started, Output out) {
         PhpCheckJob job = started;
         ProgressBar bar = new ProgressBar(out.err(), context.stderrTerminal());
+        Duration wait = FIRST_POLL;
         try {
             while (PhpCheckJob.RUNNING.equals(job.state())) {
                 bar.show(job.done(), job.files());
-                context.sleep(POLL);
+                context.sleep(wait);
+                wait = wait.multipliedBy(2).compareTo(POLL) > 0 ? POLL : wait.multipliedBy(2);
                 job = api.phpCheck(job.id());
             }
         } catch (InterruptedException e) {
