@@ -222,6 +222,43 @@ class PhpCheckAgainstHostdTest {
     }
 
     @Test
+    void a_switch_reuses_a_finished_check_of_the_same_scope_and_no_other() throws Exception {
+        Path d = Files.createDirectories(web.resolve("public_html/reuse"));
+        Files.writeString(d.resolve("index.php"), "<?php\necho 'fine';\n");
+        org.hostctl.support.RawApi api = new org.hostctl.support.RawApi(hostd.url());
+        String id82 = finishedCheck(api, "8.2");
+        String id83 = finishedCheck(api, "8.3");
+        // the tree changes after the checks: only a check of the switch's own scope stands in for reading it
+        Files.writeString(d.resolve("old.php"), "<?php\n$r = mysql_query('SELECT 1');\n");
+
+        var other = api.put("/v1/php/settings?path=public_html/reuse", token,
+                "{\"version\":\"8.2\",\"checkId\":\"" + id83 + "\"}");
+        var reused = api.put("/v1/php/settings?path=public_html/reuse", token,
+                "{\"version\":\"8.2\",\"dryRun\":true,\"checkId\":\"" + id82 + "\"}");
+
+        assertThat(other.status()).as(other.text()).isEqualTo(422);
+        assertThat(other.text()).contains("php-incompatible").contains("old.php:2");
+        assertThat(reused.status()).as(reused.text()).isEqualTo(200);
+        assertThat(reused.json().at("/check/files").asInt()).isEqualTo(1);
+    }
+
+    private String finishedCheck(org.hostctl.support.RawApi api, String version) throws InterruptedException {
+        var started = api.send("POST", "/v1/php/checks", token,
+                "{\"version\":\"" + version + "\",\"paths\":[\"public_html/reuse\"],\"recursive\":true}");
+        assertThat(started.status()).as(started.text()).isEqualTo(202);
+        String id = started.json().get("id").asText();
+        for (int i = 0; i < 300; i++) {
+            var job = api.get("/v1/php/checks/" + id, token);
+            if (job.json().get("state").asText().equals("done")) {
+                assertThat(job.json().at("/report/breaking").asInt()).isZero();
+                return id;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the check did not finish");
+    }
+
+    @Test
     void a_progress_bar_is_drawn_on_a_terminal_and_never_into_a_pipe() throws IOException {
         legacy("bar");
 

@@ -152,8 +152,9 @@ public final class PhpService {
         PhpCheckReport check = null;
         if (!req.skipCheck()) {
             ctx.requireDirectory(dir);
-            check = runCheck(ctx, plan(ctx, entry.version(), PhpBranch.parse(entry.branch()), List.of(dir), true),
-                    n -> { });
+            PhpBranch branch = PhpBranch.parse(entry.branch());
+            check = checks.reuse(ctx.account.name(), req.checkId(), scope(branch, List.of(dir), true))
+                    .orElseGet(() -> runCheck(ctx, plan(ctx, entry.version(), branch, List.of(dir), true), n -> { }));
             if (check.breaking() > 0 && !req.dryRun()) {
                 throw incompatible(check);
             }
@@ -245,7 +246,8 @@ public final class PhpService {
     public PhpCheckJob startCheck(Principal p, PhpCheckRequest req) {
         Ctx ctx = context(p);
         CheckPlan plan = plan(ctx, req);
-        return checks.start(ctx.account.name(), plan.files().size(), progress -> runCheck(ctx, plan, progress));
+        return checks.start(ctx.account.name(), plan.scope(), plan.files().size(),
+                progress -> runCheck(ctx, plan, progress));
     }
 
     /** A check started by the same account. */
@@ -261,7 +263,12 @@ public final class PhpService {
 
     /** The files a check reads, and what it leaves out. */
     private record CheckPlan(String version, PhpBranch branch, List<WebPath[]> files,
-            List<PhpCheckReport.Skipped> skipped, List<String> notes) {}
+            List<PhpCheckReport.Skipped> skipped, List<String> notes, String scope) {}
+
+    /** What a check covers, to recognise a finished check that a switch may reuse. */
+    private static String scope(PhpBranch branch, List<WebPath> starts, boolean recursive) {
+        return branch + (recursive ? " -r " : " ") + starts;
+    }
 
     private CheckPlan plan(Ctx ctx, PhpCheckRequest req) {
         if (req.version() == null || req.version().isBlank()) {
@@ -315,7 +322,7 @@ public final class PhpService {
             notes.add("only the first " + MAX_CHECK_FILES + " of " + files.size() + " PHP files were checked");
             files = new ArrayList<>(files.subList(0, MAX_CHECK_FILES));
         }
-        return new CheckPlan(version, branch, files, skipped, notes);
+        return new CheckPlan(version, branch, files, skipped, notes, scope(branch, starts, recursive));
     }
 
     private PhpCheckReport runCheck(Ctx ctx, CheckPlan plan, java.util.function.IntConsumer progress) {

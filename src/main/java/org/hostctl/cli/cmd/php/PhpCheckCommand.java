@@ -11,6 +11,8 @@ import org.hostctl.cli.ExitCodes;
 import org.hostctl.cli.HostctlException;
 import org.hostctl.cli.cmd.BaseCommand;
 import org.hostctl.cli.output.Format;
+import org.hostctl.cli.output.Output;
+import org.hostctl.client.HostApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,6 +40,7 @@ import picocli.CommandLine.Parameters;
             "  hostctl php check 8.2 public_html -r -o json \\",
             "      --jq '.findings[] | select(.level == \"breaks\") | \"\\(.file):\\(.line)\"'"})
 public final class PhpCheckCommand extends BaseCommand {
+    private static final Duration FIRST_POLL = Duration.ofMillis(25);
     private static final Duration POLL = Duration.ofMillis(200);
 
     @Parameters(index = "0", paramLabel = "VERSION",
@@ -57,20 +60,35 @@ public final class PhpCheckCommand extends BaseCommand {
     }
 
     @Override
-    protected int execute() throws InterruptedException {
+    protected int execute() {
         List<String> mapped = PathArgs.map(paths, context.cwd(), context.env().get("HOME"), () -> api().me());
-        PhpCheckJob job = api().phpCheckStart(new PhpCheckRequest(version, mapped, recursive));
-        ProgressBar bar = new ProgressBar(out().err(), context.stderrTerminal());
-        while (PhpCheckJob.RUNNING.equals(job.state())) {
-            bar.show(job.done(), job.files());
-            context.sleep(POLL);
-            job = api().phpCheck(job.id());
+        PhpCheckJob job = await(context, api(), api().phpCheckStart(new PhpCheckRequest(version, mapped, recursive)),
+                out());
+        return print(job.report());
+    }
+
+    /** Polls a started check until it ends, with a progress bar on a terminal; the finished job. */
+    static PhpCheckJob await(CliContext context, HostApi api, PhpCheckJob started, Output out) {
+        PhpCheckJob job = started;
+        ProgressBar bar = new ProgressBar(out.err(), context.stderrTerminal());
+        Duration wait = FIRST_POLL;
+        try {
+            while (PhpCheckJob.RUNNING.equals(job.state())) {
+                bar.show(job.done(), job.files());
+                context.sleep(wait);
+                wait = wait.multipliedBy(2).compareTo(POLL) > 0 ? POLL : wait.multipliedBy(2);
+                job = api.phpCheck(job.id());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostctlException(ExitCodes.UNEXPECTED, "interrupted");
+        } finally {
+            bar.clear();
         }
-        bar.clear();
         if (PhpCheckJob.FAILED.equals(job.state()) || job.report() == null) {
             throw new HostctlException(ExitCodes.UNAVAILABLE, job.error() == null ? "the check failed" : job.error());
         }
-        return print(job.report());
+        return job;
     }
 
     private int print(PhpCheckReport report) {

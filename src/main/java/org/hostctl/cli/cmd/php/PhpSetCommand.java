@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hostctl.api.PhpChange;
 import org.hostctl.api.PhpCheckReport;
+import org.hostctl.api.PhpCheckRequest;
 import org.hostctl.api.PhpSetRequest;
 import org.hostctl.cli.CliContext;
 import org.hostctl.cli.ExitCodes;
@@ -56,10 +57,12 @@ public final class PhpSetCommand extends BaseCommand {
     @Override
     protected int execute() {
         List<String> mapped = PathArgs.map(paths, context.cwd(), context.env().get("HOME"), () -> api().me());
-        PhpSetRequest request = new PhpSetRequest(version, allowEol, dryRun, skipCheck);
         List<PhpChange> changes = new ArrayList<>();
         int exit = PhpChanges.apply(mapped, path -> {
-            PhpChange c = api().phpSet(path, request);
+            // the check runs as a job first, with a progress bar; the switch then reuses its report
+            String checkId = skipCheck ? null : PhpCheckCommand.await(context, api(),
+                    api().phpCheckStart(new PhpCheckRequest(version, List.of(path), true)), out()).id();
+            PhpChange c = api().phpSet(path, new PhpSetRequest(version, allowEol, dryRun, skipCheck, checkId));
             changes.add(c);
             return c;
         }, out(), global().verbose());
