@@ -57,8 +57,11 @@ public final class UnixHttp implements AutoCloseable {
             req.append("Content-Type: application/json\r\n");
         }
         req.append("Content-Length: ").append(bytes.length).append("\r\n\r\n");
-        out.write(req.toString().getBytes(StandardCharsets.UTF_8));
-        out.write(bytes);
+        // one write: a server that answers before reading the body (401) and closes must not meet a half-sent request
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.write(req.toString().getBytes(StandardCharsets.UTF_8));
+        request.write(bytes);
+        out.write(request.toByteArray());
         out.flush();
         String status = line();
         int code = Integer.parseInt(status.split(" ")[1]);
