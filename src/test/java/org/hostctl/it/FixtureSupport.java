@@ -142,4 +142,91 @@ final class FixtureSupport {
             previous = b;
         }
     }
+
+    /** Exit code and output of a program a fixture ran. */
+    record ToolResult(List<String> argv, int exitCode, String stdout, String stderr) {
+        boolean ok() {
+            return exitCode == 0;
+        }
+
+        @Override
+        public String toString() {
+            return String.join(" ", argv) + " exited " + exitCode + "\nstdout: " + stdout.strip()
+                    + "\nstderr: " + stderr.strip();
+        }
+    }
+
+    /** Runs a program with an argument array, {@code input} on stdin and a timeout; never put a secret in argv. */
+    static ToolResult run(List<String> argv, byte[] input, java.time.Duration timeout) {
+        Path out = null;
+        Path err = null;
+        try {
+            out = Files.createTempFile("hostctl-fx-out", ".txt");
+            err = Files.createTempFile("hostctl-fx-err", ".txt");
+            Process process = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .start();
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(input);
+            }
+            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", argv) + " did not finish within " + timeout);
+            }
+            return new ToolResult(List.copyOf(argv), process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", argv), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + String.join(" ", argv), e);
+        } finally {
+            for (Path p : new Path[] {out, err}) {
+                if (p != null) {
+                    p.toFile().delete();
+                }
+            }
+        }
+    }
+
+    /** Whether a process exited (a zombie counts: orphans are reaped late in some containers) within the time. */
+    static boolean awaitExit(ProcessHandle process, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (process.isAlive() && !isZombie(process.pid())) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep(java.time.Duration.ofMillis(10));
+        }
+        return true;
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            int end = stat.lastIndexOf(')');
+            return end > 0 && stat.length() > end + 2 && stat.charAt(end + 2) == 'Z';
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    static void sleep(java.time.Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting", e);
+        }
+    }
+
+    /** Deletes a directory tree, trying again when files vanish during the walk. */
+    static void deleteRecursively(Path dir) {
+        for (int attempt = 0; attempt < 3 && Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS); attempt++) {
+            try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // a file vanished during the walk; try again
+            }
+        }
+    }
 }

@@ -83,6 +83,15 @@ public final class ImapClient implements AutoCloseable {
         return command("LOGIN " + quote(user) + " " + quote(password));
     }
 
+    /**
+     * {@code AUTHENTICATE PLAIN} with the initial response (SASL-IR): {@code authcid} logs in with its password and
+     * acts as {@code authzid} (a trusted proxy or master user acting for a mailbox).
+     */
+    public Response authenticatePlain(String authzid, String authcid, String password) throws IOException {
+        byte[] plain = (authzid + "\0" + authcid + "\0" + password).getBytes(StandardCharsets.UTF_8);
+        return command("AUTHENTICATE PLAIN " + java.util.Base64.getEncoder().encodeToString(plain));
+    }
+
     public Response select(String mailbox) throws IOException {
         return command("SELECT " + quote(mailbox));
     }
