@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param quotaBytes quota in bytes, 0 for unlimited
  * @param usageBytes bytes in use, null when unknown
  * @param usageSource where the usage comes from: {@code maildir} (hostd no longer answers {@code doveadm}, which
- *     older versions did for active mailboxes)
+ *     older versions did for active mailboxes), or {@code cyrus} (the quota root of a mailbox on a Cyrus backend)
  * @param state {@code active}, {@code disabled} or {@code deleted}
  * @param createdAt when it was created
  * @param deletedAt when it was deleted, for {@code deleted}

@@ -124,9 +124,10 @@ public final class Hostd implements AutoCloseable {
         if (m.retentionDays() < 0) {
             throw new IllegalArgumentException("mail.retentionDays cannot be negative");
         }
-        this.mailboxes = new MailboxService(mailRepo, accounts, new Passwords(m.passwordScheme()),
-                new MailUsage(dataDir.resolve(m.root())), Duration.ofDays(m.retentionDays()),
-                defaultQuota, clock, status);
+        MailUsage maildirs = new MailUsage(dataDir.resolve(m.root()));
+        this.mailboxes = new MailboxService(mailRepo, accounts, new Passwords(m.passwordScheme()), maildirs,
+                Duration.ofDays(m.retentionDays()), defaultQuota, clock, status, org.hostctl.server.service.MailStores
+                        .of(m.backends(), dataDir, maildirs, Duration.ofSeconds(st.timeoutSeconds() * 2L)));
         this.aliases = new AliasService(mailRepo, mailboxes, clock);
         HostdConfig.Sieve sc = mailBackends.sieveConfig();
         if (sc.toolTimeoutSeconds() < 1) {

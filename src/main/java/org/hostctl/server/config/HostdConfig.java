@@ -155,13 +155,22 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
      * @param imapPort IMAP port probed, 143 by default; 0 to not probe IMAP
      * @param lmtpPort LMTP port probed, 24 by default; 0 to not probe LMTP
      * @param domains the mail domains whose mailboxes live there
+     * @param kind {@value #DOVECOT} (default: a Dovecot reading hostd's tables) or {@value #CYRUS} (a Cyrus IMAP
+     *     server hostd administers over IMAP as {@code adminUser})
+     * @param adminUser for {@value #CYRUS}: the Cyrus admin, {@code hostd-admin} by default
+     * @param adminPasswordFile for {@value #CYRUS}: file holding the admin's password (one line)
      */
     public record MailBackendConfig(String name, String host, Integer imapPort, Integer lmtpPort,
-            List<String> domains) {
+            List<String> domains, String kind, String adminUser, String adminPasswordFile) {
+        public static final String DOVECOT = "dovecot";
+        public static final String CYRUS = "cyrus";
+
         public MailBackendConfig {
             imapPort = imapPort == null ? 143 : imapPort;
             lmtpPort = lmtpPort == null ? 24 : lmtpPort;
             domains = domains == null ? List.of() : List.copyOf(domains);
+            kind = kind == null || kind.isBlank() ? DOVECOT : kind.strip();
+            adminUser = adminUser == null || adminUser.isBlank() ? "hostd-admin" : adminUser.strip();
         }
     }
 

@@ -41,12 +41,22 @@ public final class MailboxService {
     private final long defaultQuota;
     private final Clock clock;
     private final MailGate gate;
+    private final MailStores stores;
 
     /**
      * @param gate refuses changes to the mailboxes of a backend that is down
      */
     public MailboxService(MailRepository mail, AccountService accounts, Passwords passwords, MailUsage usage,
             Duration retention, long defaultQuota, Clock clock, MailGate gate) {
+        this(mail, accounts, passwords, usage, retention, defaultQuota, clock, gate, new MailStores(usage, Map.of()));
+    }
+
+    /**
+     * @param stores where each domain's mailboxes live beside hostd's tables (Cyrus backends)
+     */
+    public MailboxService(MailRepository mail, AccountService accounts, Passwords passwords, MailUsage usage,
+            Duration retention, long defaultQuota, Clock clock, MailGate gate, MailStores stores) {
+        this.stores = stores;
         this.gate = gate;
         this.mail = mail;
         this.accounts = accounts;
@@ -132,6 +142,13 @@ public final class MailboxService {
             String hash = passwords.hash(secret);
             MailboxRow row = mail.createMailbox(new MailboxRow(email, domain, quota, true, domain + "/" + a.local(),
                     name, clock.instant(), null), hash);
+            try {
+                stores.forDomain(domain).create(row);
+            } catch (RuntimeException e) {
+                mail.setDeleted(email, clock.instant());
+                mail.purge(email);
+                throw e;
+            }
             LOG.info("account {} created mailbox {}", p.account(), email);
             return new MailboxCreated(view(row, false), req.generatePassword() ? new String(secret) : null);
         } catch (DuplicateException e) {
@@ -161,6 +178,7 @@ public final class MailboxService {
         requireBackend(r);
         long q = checkQuota(quotaBytes);
         if (q != r.quotaBytes()) {
+            stores.forDomain(r.domain()).quota(r, q);
             mail.setQuota(r.email(), q);
         }
         return show(p, r.email());
@@ -182,6 +200,7 @@ public final class MailboxService {
         MailboxRow r = live(p, address);
         requireBackend(r);
         if (r.active() != active) {
+            stores.forDomain(r.domain()).access(r, active);
             mail.setActive(r.email(), active);
             LOG.info("account {} {} mailbox {}", p.account(), active ? "enabled" : "disabled", r.email());
         }
@@ -193,6 +212,7 @@ public final class MailboxService {
         MailboxRow r = own(p, address);
         requireBackend(r);
         if (r.deletedAt() == null) {
+            stores.forDomain(r.domain()).access(r, false);
             mail.setDeleted(r.email(), clock.instant());
             LOG.info("account {} deleted mailbox {}", p.account(), r.email());
         }
@@ -205,6 +225,7 @@ public final class MailboxService {
         if (r.deletedAt() == null) {
             return view(r, true);
         }
+        stores.forDomain(r.domain()).access(r, r.active());
         mail.setDeleted(r.email(), null);
         LOG.info("account {} restored mailbox {}", p.account(), r.email());
         return show(p, r.email());
@@ -220,7 +241,7 @@ public final class MailboxService {
         int n = 0;
         for (MailboxRow r : mail.deletedBefore(clock.instant().minus(retention))) {
             try {
-                usage.removeMaildir(r.maildir());
+                stores.forDomain(r.domain()).purge(r);
                 if (mail.purge(r.email())) {
                     n++;
                     LOG.info("purged mailbox {} deleted on {}", r.email(), r.deletedAt());
@@ -270,7 +291,7 @@ public final class MailboxService {
         Long used = null;
         String source = null;
         if (withUsage) {
-            MailUsage.Usage u = usage.usage(r.maildir());
+            MailUsage.Usage u = stores.forDomain(r.domain()).usage(r);
             used = u.bytes();
             source = u.source();
         }

@@ -51,6 +51,10 @@ public final class MailBackends {
             if (b.imapPort() < 0 || b.imapPort() > 65535 || b.lmtpPort() < 0 || b.lmtpPort() > 65535) {
                 throw new IllegalArgumentException(where + ": imapPort and lmtpPort must be 0-65535");
             }
+            if (!List.of(HostdConfig.MailBackendConfig.DOVECOT, HostdConfig.MailBackendConfig.CYRUS).contains(b.kind())) {
+                throw new IllegalArgumentException(where + ".kind must be " + HostdConfig.MailBackendConfig.DOVECOT
+                        + " or " + HostdConfig.MailBackendConfig.CYRUS);
+            }
         }
         List<HostdConfig.SieveBackendConfig> sieveBackends = new ArrayList<>();
         Map<String, HostdConfig.SieveBackendConfig> sieveByName = new LinkedHashMap<>();

@@ -54,6 +54,7 @@ class MailBackendsTest {
             {"mail: {backends: [{name: mx-a}]}", "mail.backends[mx-a].host"},
             {"mail: {backends: [{name: mx-a, host: h, imapPort: 70000}]}", "imapPort"},
             {"mail: {backends: [{name: mx-a, host: h, domains: ['bad domain']}]}", "mail.backends[mx-a].domains"},
+            {"mail: {backends: [{name: mx-a, host: h, kind: exchange}]}", "mail.backends[mx-a].kind must be dovecot or cyrus"},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> of(c[0])).as(c[0]).isInstanceOf(IllegalArgumentException.class)
