@@ -107,6 +107,8 @@ public final class Hostd implements AutoCloseable {
         HostdConfig.Mail m = config.mail();
         MailRepository mailRepo = new MailRepository(db);
         this.mailBackends = new MailBackends(config);
+        new org.hostctl.server.store.MailRouteRepository(db).replaceAll(
+                org.hostctl.server.service.MailStores.routes(m.backends()));
         HostdConfig.Status st = config.status();
         if (st.intervalSeconds() < 2 || st.timeoutSeconds() < 1 || st.slowMillis() < 1 || st.maillogLagSeconds() < 1
                 || st.historyDays() < 1 || st.historyDays() > 3650) {

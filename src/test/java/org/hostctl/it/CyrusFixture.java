@@ -59,6 +59,7 @@ public final class CyrusFixture implements AutoCloseable {
     private static final List<String> PROGRAMS = List.of("master", "lmtpd", "timsieved", "ctl_cyrusdb", "cyr_expire");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(3);
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
     private static final int PORT_ATTEMPTS = 5;
 
@@ -143,30 +144,40 @@ public final class CyrusFixture implements AutoCloseable {
     }
 
     /**
-     * SIGTERM to the master (it stops its children), waits for it and them, kills only those that linger. The
-     * directory stays for {@link #restart()}. Stopping a stopped fixture does nothing.
+     * SIGTERM to the master (it stops its children), waits for it and them, kills (SIGKILL) only this instance's
+     * processes that linger. The directory stays for {@link #restart()}. Stopping a stopped fixture does nothing.
      */
     public synchronized void stop() {
         if (master == null) {
             return;
         }
-        List<ProcessHandle> started = master.descendants().toList();
         master.destroy();
         List<String> lingering = new ArrayList<>();
-        if (!FixtureSupport.awaitExit(master.toHandle(), STOP_TIMEOUT)) {
+        if (!FixtureSupport.awaitExit(master.toHandle(), STOP_GRACE)) {
+            // now and then Cyrus's master is still waiting for its children after seconds; its databases recover
+            // at the next start (the kit's START recover)
+            master.descendants().forEach(p -> lingering.add(p.pid() + " " + p.info().commandLine().orElse("?")));
+            master.descendants().forEach(ProcessHandle::destroyForcibly);
             master.destroyForcibly();
-            lingering.add("master " + master.pid());
+            FixtureSupport.awaitExit(master.toHandle(), STOP_TIMEOUT);
         }
-        for (ProcessHandle p : started) {
-            if (!FixtureSupport.awaitExit(p, Duration.ofSeconds(2))) {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        for (ProcessHandle p : ProcessHandle.allProcesses().filter(this::isOurs).toList()) {
+            if (!FixtureSupport.awaitExit(p, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 p.destroyForcibly();
                 lingering.add(p.pid() + " " + p.info().commandLine().orElse("?"));
             }
         }
         master = null;
         if (!lingering.isEmpty()) {
-            throw new IllegalStateException("had to kill Cyrus processes that did not stop: " + lingering);
+            System.err.println("CyrusFixture: killed Cyrus processes still running " + STOP_GRACE.toSeconds()
+                    + " s after SIGTERM: " + lingering);
         }
+    }
+
+    /** A Cyrus service process of this instance (its command line names this instance's imapd.conf). */
+    private boolean isOurs(ProcessHandle p) {
+        return p.info().arguments().map(List::of).orElse(List.of()).contains(dir.resolve("imapd.conf").toString());
     }
 
     /** Starts a {@link #stop() stopped} Cyrus again on the same ports with the same mail. */

@@ -108,14 +108,20 @@ class MailboxesOnCyrusTest {
     }
 
     private static List<LmtpClient.Reply> deliver(String to, int bodyBytes) throws IOException {
-        try (LmtpClient lmtp = cyrus.lmtp()) {
+        return deliver(cyrus.lmtp(), to, "for " + to, bodyBytes);
+    }
+
+    /** One message of {@code bodyBytes} to {@code to} over {@code lmtp} (closed after); the RCPT or DATA replies. */
+    static List<LmtpClient.Reply> deliver(LmtpClient lmtp, String to, String subject, int bodyBytes)
+            throws IOException {
+        try (lmtp) {
             lmtp.lhlo("test.example");
             lmtp.mailFrom("sender@other.example");
             LmtpClient.Reply rcpt = lmtp.rcptTo(to);
             if (!rcpt.positive()) {
                 return List.of(rcpt);
             }
-            return lmtp.data("From: sender@other.example\r\nTo: " + to + "\r\nSubject: for " + to + "\r\n\r\n"
+            return lmtp.data("From: sender@other.example\r\nTo: " + to + "\r\nSubject: " + subject + "\r\n\r\n"
                     + "x".repeat(bodyBytes) + "\r\n");
         }
     }

@@ -159,9 +159,10 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
      *     server hostd administers over IMAP as {@code adminUser})
      * @param adminUser for {@value #CYRUS}: the Cyrus admin, {@code hostd-admin} by default
      * @param adminPasswordFile for {@value #CYRUS}: file holding the admin's password (one line)
+     * @param pop3Port POP3 port an IMAP/POP3 proxy sends customers to (table {@code mail_route}), 110 by default
      */
     public record MailBackendConfig(String name, String host, Integer imapPort, Integer lmtpPort,
-            List<String> domains, String kind, String adminUser, String adminPasswordFile) {
+            List<String> domains, String kind, String adminUser, String adminPasswordFile, Integer pop3Port) {
         public static final String DOVECOT = "dovecot";
         public static final String CYRUS = "cyrus";
 
@@ -171,6 +172,7 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
             domains = domains == null ? List.of() : List.copyOf(domains);
             kind = kind == null || kind.isBlank() ? DOVECOT : kind.strip();
             adminUser = adminUser == null || adminUser.isBlank() ? "hostd-admin" : adminUser.strip();
+            pop3Port = pop3Port == null ? 110 : pop3Port;
         }
     }
 

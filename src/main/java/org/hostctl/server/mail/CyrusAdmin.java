@@ -192,7 +192,8 @@ public final class CyrusAdmin {
     }
 
     private Refused refused(String what, Reply r) {
-        return new Refused("Cyrus backend " + backend + " refused " + what + ": " + r.status() + " " + oneLine(r.text()));
+        return new Refused("Cyrus backend " + backend + " refused " + what + ": " + r.status() + " "
+                + oneLine(r.text()));
     }
 
     private Session open() {

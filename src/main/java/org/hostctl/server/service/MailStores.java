@@ -14,6 +14,7 @@ import org.hostctl.api.Addresses;
 import org.hostctl.server.config.HostdConfig;
 import org.hostctl.server.mail.CyrusAdmin;
 import org.hostctl.server.mail.MailUsage;
+import org.hostctl.server.store.MailRouteRepository;
 import org.hostctl.server.store.MailboxRow;
 
 /**
@@ -98,6 +99,18 @@ public final class MailStores {
             }
         }
         return new MailStores(maildirs, byDomain);
+    }
+
+    /** The {@code mail_route} rows of {@code mail.backends}: each domain with its backend as a proxy reaches it. */
+    public static List<MailRouteRepository.Route> routes(List<HostdConfig.MailBackendConfig> backends) {
+        List<MailRouteRepository.Route> out = new java.util.ArrayList<>();
+        for (HostdConfig.MailBackendConfig b : backends) {
+            for (String d : b.domains()) {
+                out.add(new MailRouteRepository.Route(Addresses.domain(d), b.name(), b.kind(), b.host(),
+                        b.imapPort() == 0 ? 143 : b.imapPort(), b.pop3Port()));
+            }
+        }
+        return out;
     }
 
     public Store forDomain(String domain) {

@@ -51,6 +51,9 @@ public final class MailBackends {
             if (b.imapPort() < 0 || b.imapPort() > 65535 || b.lmtpPort() < 0 || b.lmtpPort() > 65535) {
                 throw new IllegalArgumentException(where + ": imapPort and lmtpPort must be 0-65535");
             }
+            if (b.pop3Port() < 1 || b.pop3Port() > 65535) {
+                throw new IllegalArgumentException(where + ": pop3Port must be 1-65535");
+            }
             if (!List.of(HostdConfig.MailBackendConfig.DOVECOT, HostdConfig.MailBackendConfig.CYRUS).contains(b.kind())) {
                 throw new IllegalArgumentException(where + ".kind must be " + HostdConfig.MailBackendConfig.DOVECOT
                         + " or " + HostdConfig.MailBackendConfig.CYRUS);

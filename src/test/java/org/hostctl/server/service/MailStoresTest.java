@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.hostctl.server.config.HostdConfig;
 import org.hostctl.server.mail.CyrusAdmin;
 import org.hostctl.server.mail.MailUsage;
+import org.hostctl.server.store.MailRouteRepository;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,20 @@ class MailStoresTest {
                 .extracting(s -> ((MailStores.CyrusStore) s).backend()).isEqualTo("cy-b");
         assertThat(stores.forDomain("a.example")).isNotInstanceOf(MailStores.CyrusStore.class);
         assertThat(stores.forDomain("c.example")).isSameAs(stores.forDomain("a.example"));
+    }
+
+    @Test
+    void the_proxy_routes_list_every_domain_with_its_backend() throws Exception {
+        HostdConfig c = new ObjectMapper(new YAMLFactory()).readValue("""
+                mail:
+                  backends:
+                    - {name: mx-a, host: 10.0.0.1, imapPort: 0, domains: [A.example, a2.example]}
+                    - {name: cy-b, kind: cyrus, host: 127.0.0.1, imapPort: 1143, pop3Port: 1110, domains: [b.example]}
+                """, HostdConfig.class);
+        assertThat(MailStores.routes(c.mail().backends())).containsExactly(
+                new MailRouteRepository.Route("a.example", "mx-a", "dovecot", "10.0.0.1", 143, 110),
+                new MailRouteRepository.Route("a2.example", "mx-a", "dovecot", "10.0.0.1", 143, 110),
+                new MailRouteRepository.Route("b.example", "cy-b", "cyrus", "127.0.0.1", 1143, 1110));
     }
 
     @Test
