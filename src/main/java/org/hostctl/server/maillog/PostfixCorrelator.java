@@ -78,6 +78,11 @@ public final class PostfixCorrelator implements LogCorrelator {
         this.maxOpen = Math.max(1, maxOpen);
     }
 
+    @Override
+    public void overrideHost(String host) {
+        parser.overrideHost(host);
+    }
+
     /** Counters since construction. */
     public record Stats(long lines, long postfixLines, long unparsed, long messageUpserts, long rejects,
             long dropped, int openRecords) {}

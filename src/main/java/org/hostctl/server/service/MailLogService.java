@@ -196,19 +196,19 @@ public final class MailLogService {
         boolean sender = direction != Direction.IN && account.equals(m.account());
         List<MailRecipient> recipients = m.recipients().stream()
                 .filter(r -> sender || account.equals(r.account()))
-                .map(r -> recipient(r, detail)).toList();
+                .map(r -> recipient(r, detail, m.host())).toList();
         List<MailNotification> notifications = null;
         if (detail && sender) {
             notifications = log.children(m.key()).stream().map(c -> new MailNotification(c.notificationKind(),
                     c.queueIds(), c.receivedAt(), status(c.recipients().stream().map(StoredRecipient::status).toList()),
-                    c.recipients().stream().map(r -> recipient(r, true)).toList())).toList();
+                    c.recipients().stream().map(r -> recipient(r, true, c.host())).toList())).toList();
         }
         // a receiving account learns neither who logged in to send it nor, for another customer's mail, from where
         String client = sender || m.account() == null ? m.client() : null;
         return new MailMessage(MailMessage.MESSAGE, m.id(), sender ? "out" : "in",
                 status(recipients.stream().map(MailRecipient::status).toList()), m.receivedAt(), m.queueIds(),
                 m.messageId(), m.sender() == null ? "" : m.sender(), sender ? m.saslUser() : null, client, m.size(),
-                sender ? m.nrcpt() : null, m.removedAt(), recipients, notifications);
+                sender ? m.nrcpt() : null, m.removedAt(), recipients, notifications, m.host(), null);
     }
 
     private static MailMessage view(String account, Direction direction, StoredReject r) {
@@ -217,12 +217,13 @@ public final class MailLogService {
                 r.response(), r.at(), null);
         return new MailMessage(MailMessage.REJECT, r.id(), sender ? "out" : "in", "rejected", r.at(), List.of(), null,
                 r.from() == null ? "" : r.from(), sender ? r.saslUser() : null, r.client(), null, null, null,
-                List.of(to), null);
+                List.of(to), null, r.host(), null);
     }
 
-    private static MailRecipient recipient(StoredRecipient r, boolean detail) {
+    private static MailRecipient recipient(StoredRecipient r, boolean detail, String host) {
         List<MailAttempt> attempts = detail && r.attempts() != null ? r.attempts().stream()
-                .map(a -> new MailAttempt(a.at(), a.status(), a.dsn(), a.relay(), a.delay(), a.response())).toList()
+                .map(a -> new MailAttempt(a.at(), a.status(), a.dsn(), a.relay(), a.delay(), a.response(), host))
+                .toList()
                 : null;
         return new MailRecipient(r.address(), r.origTo(), r.status(), r.dsn(), r.relay(), r.response(),
                 r.lastAttemptAt(), attempts);
