@@ -735,7 +735,7 @@ public final class PostfixCorrelator implements LogCorrelator {
     }
 
     /** The last {@code queued as ID} of a response, or null. */
-    static String queuedAs(String response) {
+    public static String queuedAs(String response) {
         int k = response.lastIndexOf("queued as ");
         if (k < 0) {
             return null;
