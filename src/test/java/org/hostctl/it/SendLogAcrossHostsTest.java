@@ -109,6 +109,9 @@ class SendLogAcrossHostsTest {
 
                 JsonNode shown = show(alice, m.path("id").asText());
                 assertThat(shown.path("hops").findValuesAsText("host")).as(id).containsExactly("mx", "mbox");
+                for (JsonNode hop : shown.path("hops")) {
+                    assertThat(hop.path("removedAt").asText()).as("left the queue of " + hop).isNotEmpty();
+                }
                 JsonNode to = shown.path("recipients").get(0);
                 assertThat(to.path("address").asText()).isEqualTo(ANN);
                 assertThat(to.path("status").asText()).isEqualTo("sent");
