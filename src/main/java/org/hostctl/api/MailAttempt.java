@@ -11,5 +11,7 @@ import java.time.Instant;
  * @param relay the relay tried, e.g. {@code mx.example.net[192.0.2.1]:25}
  * @param delay seconds since arrival, as logged
  * @param response the answer or reason, as logged
+ * @param host the mail host that logged it
  */
-public record MailAttempt(Instant at, String status, String dsn, String relay, String delay, String response) {}
+public record MailAttempt(Instant at, String status, String dsn, String relay, String delay, String response,
+        String host) {}

@@ -25,10 +25,14 @@ import java.util.List;
  * @param recipients the recipients the caller may see; a reject has its refused recipient, status
  *     {@code rejected}, the SMTP code as {@code dsn}
  * @param notifications bounce, delay and success notifications about this message (detail only, sender only)
+ * @param host the mail host that logged its arrival (or the refusal)
+ * @param hops the mail hosts it passed, in order, when it was relayed from one to another (detail only; absent
+ *     when it stayed on one host)
  */
 public record MailMessage(String kind, String id, String direction, String status, Instant receivedAt,
         List<String> queueIds, String messageId, String from, String saslUser, String client, Long sizeBytes,
-        Integer nrcpt, Instant removedAt, List<MailRecipient> recipients, List<MailNotification> notifications) {
+        Integer nrcpt, Instant removedAt, List<MailRecipient> recipients, List<MailNotification> notifications,
+        String host, List<MailHop> hops) {
     /** Kind of a queued message. */
     public static final String MESSAGE = "message";
     /** Kind of a refusal at SMTP time. */

@@ -369,7 +369,8 @@ public final class Hostd implements AutoCloseable {
             LoggerFactory.getLogger(Hostd.class).warn("mail logs {} are not read: this hostd has no Postfix log"
                     + " parser", logs);
         } else if (!logs.isEmpty()) {
-            ingestor = new MailLogIngestor(logs.stream().distinct().toList(), correlators, mailLogStore, clock);
+            ingestor = new MailLogIngestor(logs.stream().distinct().toList(), correlators, mailLogStore, clock,
+                    MailLogIngestor.DEFAULT_BATCH_LINES, config.status().node(), config.maillog().host());
             ingestor.start(MAILLOG_POLL);
         }
         HostdConfig.Status st = config.status();

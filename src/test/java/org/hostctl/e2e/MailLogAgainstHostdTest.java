@@ -104,7 +104,8 @@ class MailLogAgainstHostdTest {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         List<String> lines = run.out().lines().toList();
-        assertThat(lines.get(0)).startsWith("TIME").contains("STATUS", "FROM", "TO", "QUEUE ID", "ID");
+        assertThat(lines.get(0)).startsWith("TIME").contains("STATUS", "FROM", "TO", "QUEUE ID", "HOST", "ID");
+        assertThat(lines.get(3)).contains("DEFER00001  mx1");
         assertThat(lines.get(1)).contains("reject", "rejected", "nobody@example.com");
         assertThat(lines.get(2)).contains("in", "sent", "evil\\x1b[2J\\x0d@remote.example");
         assertThat(lines.get(3)).contains("DEFER00001", "deferred", "4.4.1");
@@ -182,9 +183,12 @@ class MailLogAgainstHostdTest {
         HostctlRun evil = alice.run("mail", "log", "show", "EVIL000001");
 
         assertThat(table.exitCode()).as(table.toString()).isZero();
-        assertThat(table.out()).contains("Status      bounced", "To gone@remote.example: bounced",
+        assertThat(table.out()).contains("Status      bounced", "Host        mx1", "To gone@remote.example: bounced",
                 "deferred  4.4.1", "bounced  5.1.1", "Notifications:", "bounce  BNCNOTE001  to ann@example.com sent");
         assertThat(json.path("recipients").get(0).path("attempts")).hasSize(2);
+        assertThat(json.path("host").asText()).isEqualTo("mx1");
+        assertThat(json.path("recipients").get(0).path("attempts").findValuesAsText("host")).containsOnly("mx1");
+        assertThat(json.has("hops")).as("a message that stayed on one host has no hops").isFalse();
         assertThat(json.path("notifications").get(0).path("kind").asText()).isEqualTo("bounce");
         assertThat(evil.out()).contains("evil\\x1b[2J\\x0d@remote.example").doesNotContain("\u001b");
         assertThat(alice.run("mail", "log", "show", "NOSUCH0001").exitCode()).isEqualTo(3);

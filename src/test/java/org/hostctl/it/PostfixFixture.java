@@ -213,6 +213,11 @@ public final class PostfixFixture implements AutoCloseable {
 
     /** The complete main.cf of the private instance in {@code runDir}. */
     public static String mainCf(Path runDir, String mapType, int lmtpPort) {
+        return mainCf(runDir, mapType, lmtpPort, MY_HOSTNAME);
+    }
+
+    /** Like {@link #mainCf(Path, String, int)}, for a host named {@code myHostname}. */
+    static String mainCf(Path runDir, String mapType, int lmtpPort, String myHostname) {
         return """
                 compatibility_level = 3.6
                 queue_directory = %1$s/spool
@@ -238,7 +243,7 @@ public final class PostfixFixture implements AutoCloseable {
                 maximal_backoff_time = 4s
                 lmtp_connect_timeout = 5s
                 biff = no
-                """.formatted(runDir, MY_HOSTNAME)
+                """.formatted(runDir, myHostname)
                 + mainCfKit(mapType, runDir.resolve("etc"), lmtpPort, runDir.resolve("log/maillog"));
     }
 
@@ -389,6 +394,7 @@ public final class PostfixFixture implements AutoCloseable {
     private int smtpPort;
     private int submissionPort;
     private String saslPath;
+    private String myHostname = MY_HOSTNAME;
     private long masterPid = -1;
     private Duration startDuration;
 
@@ -434,6 +440,23 @@ public final class PostfixFixture implements AutoCloseable {
             throw new IllegalArgumentException("invalid LMTP port: " + lmtpPort);
         }
         PostfixFixture fixture = new PostfixFixture(dir, backend, lmtpPort, Map.copyOf(transports));
+        fixture.launch();
+        return fixture;
+    }
+
+    /**
+     * Like {@link #start(Path, Backend, int, Map)}, for a host named {@code myHostname} (one of several mail hosts:
+     * its log names it by the first label, and a relay between two needs different names, or Postfix sees a loop).
+     */
+    public static PostfixFixture start(Path runDir, Backend backend, int lmtpPort, Map<String, String> transports,
+            String myHostname) throws IOException {
+        if (!myHostname.matches("[a-z0-9][a-z0-9.-]{0,62}")) {
+            throw new IllegalArgumentException("invalid host name: " + myHostname);
+        }
+        PostfixFixture fixture = new PostfixFixture(runDir.toAbsolutePath().normalize(), backend, lmtpPort,
+                Map.copyOf(transports));
+        fixture.myHostname = myHostname;
+        requireSafePath(fixture.runDir);
         fixture.launch();
         return fixture;
     }
@@ -581,7 +604,7 @@ public final class PostfixFixture implements AutoCloseable {
         for (Table table : Table.values()) {
             writeConfig(configDirectory().resolve(table.fileName(backend.mapType())), backend.mapFile(table));
         }
-        writeConfig(configDirectory().resolve("main.cf"), mainCf(runDir, backend.mapType(), lmtpPort)
+        writeConfig(configDirectory().resolve("main.cf"), mainCf(runDir, backend.mapType(), lmtpPort, myHostname)
                 + transportMaps(transports) + (saslPath == null ? "" : tls()));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {

@@ -283,9 +283,16 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
      * @param files Postfix log files to follow ({@code maillog_file} or syslog text files); relative to the data
      *     directory when not absolute
      * @param retentionDays days a message, a reject and an unparsed line are kept
+     * @param host the mail host's name on every record read here, instead of the host each log line names
+     *     (several hostd writing into one store tell their records apart by it); null: the logged one
      */
-    public record MailLog(List<String> files, Integer retentionDays) {
+    public record MailLog(List<String> files, Integer retentionDays, String host) {
+        public MailLog(List<String> files, Integer retentionDays) {
+            this(files, retentionDays, null);
+        }
+
         public MailLog {
+            host = host == null || host.isBlank() ? null : host.strip();
             files = files == null ? List.of() : List.copyOf(files);
             retentionDays = retentionDays == null ? 30 : retentionDays;
         }

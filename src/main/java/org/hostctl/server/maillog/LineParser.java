@@ -49,6 +49,8 @@ public final class LineParser {
     private Instant lastStampInstant;
     private long lastRefSecond = Long.MIN_VALUE;
     private LocalDateTime lastRef;
+    /** When set, the host of every line instead of the one logged. */
+    private String hostOverride;
 
     /**
      * @param zone the zone of year-less stamps (the log host's local time)
@@ -57,6 +59,14 @@ public final class LineParser {
     public LineParser(ZoneId zone, Clock clock) {
         this.zone = zone;
         this.clock = clock;
+    }
+
+    /**
+     * Takes {@code host} as the host of every line instead of the logged one (blank: the logged one), for a mail
+     * host whose syslog or {@code myhostname} names it ambiguously among several writing into one store.
+     */
+    public void overrideHost(String host) {
+        this.hostOverride = host == null || host.isBlank() ? null : host.strip();
     }
 
     /** A parser whose year-less stamps are in {@code zone} and lie before {@code reference}. */
@@ -114,7 +124,7 @@ public final class LineParser {
         if (hostEnd <= pos) {
             return null;
         }
-        String host = s.substring(pos, hostEnd);
+        String host = hostOverride != null ? hostOverride : s.substring(pos, hostEnd);
         pos = skipSpaces(s, hostEnd);
         // program[pid]:
         int bracket = s.indexOf('[', pos);

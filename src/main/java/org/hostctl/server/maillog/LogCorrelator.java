@@ -18,6 +18,13 @@ public interface LogCorrelator {
     default void seed(java.util.Collection<MessageRecord> openMessages) {
     }
 
+    /**
+     * Before the first line: records get {@code host} as their host instead of the one each line names (null or
+     * blank: the logged one).
+     */
+    default void overrideHost(String host) {
+    }
+
     /** Reports everything still held back (e.g. before a stop), so that nothing read is lost. */
     default void flush() {
     }

@@ -63,7 +63,7 @@ public final class MailLogIngestor implements AutoCloseable {
      * Lines per transaction by default. A chunk ({@link #CHUNK}, about 8,000 lines) is the other bound; fewer,
      * larger commits write each touched index page once per batch instead of once per few thousand lines.
      */
-    static final int DEFAULT_BATCH_LINES = 20_000;
+    public static final int DEFAULT_BATCH_LINES = 20_000;
     /** Polls without growth after which a rotated file is closed. */
     static final int QUIET_POLLS = 2;
     /** How often partial records without new lines are expired. */
@@ -76,6 +76,8 @@ public final class MailLogIngestor implements AutoCloseable {
     static final int SEED_LIMIT = 50_000;
 
     private final List<Tail> tails = new ArrayList<>();
+    /** Names this reader's files in the store among several hostd sharing it; null: the paths alone. */
+    private final String node;
     private final MailLogRepository store;
     private final Buffer buffer = new Buffer();
     private final LogCorrelator correlator;
@@ -98,10 +100,24 @@ public final class MailLogIngestor implements AutoCloseable {
      */
     public MailLogIngestor(List<Path> files, Function<MailLogSink, LogCorrelator> correlators,
             MailLogRepository store, Clock clock, int batchLines) {
+        this(files, correlators, store, clock, batchLines, null, null);
+    }
+
+    /**
+     * A reader among several writing into one store.
+     *
+     * @param node this hostd's name among them: checkpoints and unparsed lines are kept under {@code node:path}
+     *     (checkpoints kept under the bare path by an earlier version are taken over); null: under the path
+     * @param host the mail host's name on every record instead of the logged one; null: the logged one
+     */
+    public MailLogIngestor(List<Path> files, Function<MailLogSink, LogCorrelator> correlators,
+            MailLogRepository store, Clock clock, int batchLines, String node, String host) {
+        this.node = node == null || node.isBlank() ? null : node.strip();
         this.store = store;
         this.clock = clock;
         this.batchLines = batchLines;
         this.correlator = correlators.apply(buffer);
+        this.correlator.overrideHost(host);
         this.backlog = new BacklogTracker(clock);
         for (Path f : files) {
             tails.add(new Tail(f));
@@ -342,7 +358,7 @@ public final class MailLogIngestor implements AutoCloseable {
 
         Tail(Path path) {
             this.path = path;
-            this.source = path.toString();
+            this.source = node == null ? path.toString() : node + ":" + path;
         }
 
         /** False when a commit failed: stop this poll, the pending commit is retried first next time. */
@@ -396,7 +412,17 @@ public final class MailLogIngestor implements AutoCloseable {
         /** At start: continue where the checkpoints say, first the rest of files rotated meanwhile. */
         void resume() throws IOException {
             String now = identity(path);
-            for (Checkpoint cp : store.checkpoints(source)) {
+            List<Checkpoint> saved = store.checkpoints(source);
+            if (saved.isEmpty() && node != null) {
+                // kept under the bare path by a version that knew no nodes: continue from there, under the new name
+                List<Checkpoint> legacy = store.checkpoints(path.toString());
+                saved = legacy.stream().map(cp -> new Checkpoint(source, cp.fileIdentity(), cp.offset(),
+                        cp.updatedAt())).toList();
+                if (!legacy.isEmpty()) {
+                    commit(saved, legacy); // when it fails, it is retried before anything is read
+                }
+            }
+            for (Checkpoint cp : saved) {
                 if (cp.fileIdentity().equals(now)) {
                     continue;
                 }
@@ -410,7 +436,7 @@ public final class MailLogIngestor implements AutoCloseable {
                 }
             }
             if (now != null) {
-                long offset = store.checkpoints(source).stream().filter(c -> c.fileIdentity().equals(now))
+                long offset = saved.stream().filter(c -> c.fileIdentity().equals(now))
                         .mapToLong(Checkpoint::offset).findFirst().orElse(0);
                 current = open(path, now, offset);
             }

@@ -58,6 +58,8 @@ public final class PostfixCorrelator implements LogCorrelator {
     private final Map<String, Rec> recentlyClosed = lru(MAX_PENDING);
     private final LinkedHashMap<String, Session> sessions = new LinkedHashMap<>();
     private final ArrayDeque<Rec> held = new ArrayDeque<>();
+    /** Hops on loopback whose queue ID this log has not shown yet, oldest first, with when to stop waiting. */
+    private final ArrayDeque<PendingHop> pendingHops = new ArrayDeque<>();
     private String lastRejectStem;
     private int rejectSeq;
 
@@ -76,6 +78,11 @@ public final class PostfixCorrelator implements LogCorrelator {
         this.sink = sink;
         this.parser = parser;
         this.maxOpen = Math.max(1, maxOpen);
+    }
+
+    @Override
+    public void overrideHost(String host) {
+        parser.overrideHost(host);
     }
 
     /** Counters since construction. */
@@ -146,6 +153,9 @@ public final class PostfixCorrelator implements LogCorrelator {
             qids.addAll(m.queueIds());
         }
     }
+
+    /** A loopback hop {@code key} (host/QID) of {@code rec} awaited until {@code deadline} (log time). */
+    private record PendingHop(String key, Rec rec, Instant deadline) {}
 
     private static final class Rcpt {
         final String address;
@@ -276,6 +286,8 @@ public final class PostfixCorrelator implements LogCorrelator {
                 if (next != null && !r.qids.contains(next) && isLoopback(LineParser.bracketIp(x.relay))) {
                     pendingLink.put(r.host + "/" + next, r);
                     r.pendingLinks++;
+                    pendingHops.addLast(new PendingHop(r.host + "/" + next, r, (x.lastAttemptAt == null
+                            ? r.receivedAt : x.lastAttemptAt).plus(HOP_WINDOW)));
                 }
             }
             open.put(r.id, r);
@@ -339,6 +351,7 @@ public final class PostfixCorrelator implements LogCorrelator {
     }
 
     private void sweepHeld(Instant now) {
+        sweepHops(now);
         while (!held.isEmpty()) {
             Rec r = held.peekFirst();
             if (r.closed || !r.hopHold) {
@@ -349,6 +362,39 @@ public final class PostfixCorrelator implements LogCorrelator {
             } else {
                 break;
             }
+        }
+    }
+
+    /**
+     * Stops waiting for loopback hops this log has not shown within {@link #HOP_WINDOW}: the next queue was another
+     * host's (a second Postfix instance logging elsewhere, which the store links by queue ID) or a filter that
+     * logs nothing here. The recipients handed to it count as sent, and a record whose queue files are all gone
+     * ends.
+     */
+    private void sweepHops(Instant now) {
+        while (!pendingHops.isEmpty() && pendingHops.peekFirst().deadline().isBefore(now)) {
+            PendingHop h = pendingHops.pollFirst();
+            Rec r = h.rec();
+            if (r.closed || pendingLink.get(h.key()) != r) {
+                continue;
+            }
+            pendingLink.remove(h.key());
+            r.pendingLinks = Math.max(0, r.pendingLinks - 1);
+            String qid = h.key().substring(h.key().lastIndexOf('/') + 1);
+            for (Rcpt p : r.rcpts.values()) {
+                if (p.status.equals("pending") && "sent".equals(lastStatus(p)) && p.response != null
+                        && qid.equals(queuedAs(p.response))) {
+                    p.status = "sent";
+                }
+            }
+            if (r.live.isEmpty() && r.pendingLinks == 0) {
+                if (r.removedAt == null) {
+                    r.removedAt = r.lastSeen;
+                }
+                r.closed = true;
+                open.remove(r.id);
+            }
+            tell(r);
         }
     }
 
@@ -730,7 +776,7 @@ public final class PostfixCorrelator implements LogCorrelator {
     }
 
     /** The last {@code queued as ID} of a response, or null. */
-    static String queuedAs(String response) {
+    public static String queuedAs(String response) {
         int k = response.lastIndexOf("queued as ");
         if (k < 0) {
             return null;
@@ -769,6 +815,7 @@ public final class PostfixCorrelator implements LogCorrelator {
         if (loopback) {
             pendingLink.put(nk, r);
             r.pendingLinks++;
+            pendingHops.addLast(new PendingHop(nk, r, l.time().plus(HOP_WINDOW)));
             return true;
         }
         return false;
@@ -792,6 +839,9 @@ public final class PostfixCorrelator implements LogCorrelator {
             if (!r.live.contains(q)) {
                 r.live.add(q);
             }
+        }
+        if (!r.live.isEmpty()) {
+            r.removedAt = null;
         }
         if (r.messageId == null) {
             r.messageId = x.messageId;
@@ -957,6 +1007,7 @@ public final class PostfixCorrelator implements LogCorrelator {
     }
 
     private void attachQid(Rec r, String q) {
+        r.removedAt = null; // queued again, in the next queue file
         if (!r.qids.contains(q)) {
             r.qids.add(q);
         }
@@ -988,6 +1039,8 @@ public final class PostfixCorrelator implements LogCorrelator {
             if (told) {
                 r.real = true;
             }
+        } else if (r.live.isEmpty()) {
+            r.removedAt = at; // gone from this host's queue; a hop it waits for brings it back
         }
         if (told || r.emitted) {
             tell(r);

@@ -21,11 +21,13 @@ import org.hostctl.api.Addresses;
 import org.hostctl.api.MailAttempt;
 import org.hostctl.api.MailLogBucket;
 import org.hostctl.api.MailLogPage;
+import org.hostctl.api.MailHop;
 import org.hostctl.api.MailLogStats;
 import org.hostctl.api.MailMessage;
 import org.hostctl.api.MailNotification;
 import org.hostctl.api.MailRecipient;
 import org.hostctl.server.store.MailLogRepository;
+import org.hostctl.server.store.MailLogTrails;
 import org.hostctl.server.store.MailLogRepository.Direction;
 import org.hostctl.server.store.MailLogRepository.Position;
 import org.hostctl.server.store.MailLogRepository.Query;
@@ -103,7 +105,8 @@ public final class MailLogService {
         List<MailLogRepository.Row> rows = log.page(q, after, limit + 1);
         List<MailMessage> items = new ArrayList<>();
         for (MailLogRepository.Row row : rows.subList(0, Math.min(limit, rows.size()))) {
-            items.add(row.message() != null ? view(p.account(), direction, row.message(), false)
+            items.add(row.message() != null
+                    ? view(p.account(), direction, MailLogTrails.single(row.message()), false)
                     : view(p.account(), direction, row.reject()));
         }
         String next = rows.size() > limit ? encodeCursor(rows.get(limit - 1).position()) : null;
@@ -130,9 +133,9 @@ public final class MailLogService {
                 return view(p.account(), Direction.ANY, r.get());
             }
         } else if (pos.isPresent()) {
-            Optional<StoredMessage> m = log.message(pos.get().key());
-            if (m.isPresent() && visible(p.account(), m.get())) {
-                return view(p.account(), Direction.ANY, m.get(), true);
+            Optional<MailLogTrails.Trail> t = log.trail(pos.get().key());
+            if (t.isPresent() && visible(p.account(), t.get())) {
+                return view(p.account(), Direction.ANY, t.get(), true);
             }
         }
         throw ServiceException.notFound("no entry " + printable(raw) + " in your send log");
@@ -184,31 +187,41 @@ public final class MailLogService {
 
     // ------------------------------------------------------------------ views
 
-    private static boolean visible(String account, StoredMessage m) {
-        return account.equals(m.account()) || m.recipients().stream().anyMatch(r -> account.equals(r.account()));
+    private static boolean visible(String account, MailLogTrails.Trail t) {
+        return account.equals(t.root().account())
+                || t.recipients().stream().anyMatch(r -> account.equals(r.recipient().account()));
     }
 
     private static boolean visible(String account, StoredReject r) {
         return account.equals(r.outAccount()) || account.equals(r.inAccount());
     }
 
-    private MailMessage view(String account, Direction direction, StoredMessage m, boolean detail) {
+    private MailMessage view(String account, Direction direction, MailLogTrails.Trail t, boolean detail) {
+        StoredMessage m = t.root();
         boolean sender = direction != Direction.IN && account.equals(m.account());
-        List<MailRecipient> recipients = m.recipients().stream()
-                .filter(r -> sender || account.equals(r.account()))
-                .map(r -> recipient(r, detail)).toList();
+        List<MailRecipient> recipients = t.recipients().stream()
+                .filter(r -> sender || account.equals(r.recipient().account()))
+                .map(r -> recipient(r.recipient(), detail, r.attemptHosts(), m.host())).toList();
         List<MailNotification> notifications = null;
         if (detail && sender) {
             notifications = log.children(m.key()).stream().map(c -> new MailNotification(c.notificationKind(),
                     c.queueIds(), c.receivedAt(), status(c.recipients().stream().map(StoredRecipient::status).toList()),
-                    c.recipients().stream().map(r -> recipient(r, true)).toList())).toList();
+                    c.recipients().stream().map(r -> recipient(r, true, null, c.host())).toList())).toList();
+        }
+        List<MailHop> hops = null;
+        if (detail && !t.hops().isEmpty()) {
+            hops = new ArrayList<>();
+            hops.add(new MailHop(m.host(), m.queueIds(), m.receivedAt(), m.removedAt()));
+            for (StoredMessage h : t.hops()) {
+                hops.add(new MailHop(h.host(), h.queueIds(), h.receivedAt(), h.removedAt()));
+            }
         }
         // a receiving account learns neither who logged in to send it nor, for another customer's mail, from where
         String client = sender || m.account() == null ? m.client() : null;
         return new MailMessage(MailMessage.MESSAGE, m.id(), sender ? "out" : "in",
                 status(recipients.stream().map(MailRecipient::status).toList()), m.receivedAt(), m.queueIds(),
                 m.messageId(), m.sender() == null ? "" : m.sender(), sender ? m.saslUser() : null, client, m.size(),
-                sender ? m.nrcpt() : null, m.removedAt(), recipients, notifications);
+                sender ? m.nrcpt() : null, m.removedAt(), recipients, notifications, m.host(), hops);
     }
 
     private static MailMessage view(String account, Direction direction, StoredReject r) {
@@ -217,13 +230,20 @@ public final class MailLogService {
                 r.response(), r.at(), null);
         return new MailMessage(MailMessage.REJECT, r.id(), sender ? "out" : "in", "rejected", r.at(), List.of(), null,
                 r.from() == null ? "" : r.from(), sender ? r.saslUser() : null, r.client(), null, null, null,
-                List.of(to), null);
+                List.of(to), null, r.host(), null);
     }
 
-    private static MailRecipient recipient(StoredRecipient r, boolean detail) {
-        List<MailAttempt> attempts = detail && r.attempts() != null ? r.attempts().stream()
-                .map(a -> new MailAttempt(a.at(), a.status(), a.dsn(), a.relay(), a.delay(), a.response())).toList()
-                : null;
+    /** {@code hosts}: the host of each attempt, null when all are {@code host}'s. */
+    private static MailRecipient recipient(StoredRecipient r, boolean detail, List<String> hosts, String host) {
+        List<MailAttempt> attempts = null;
+        if (detail && r.attempts() != null) {
+            attempts = new ArrayList<>(r.attempts().size());
+            for (int i = 0; i < r.attempts().size(); i++) {
+                var a = r.attempts().get(i);
+                attempts.add(new MailAttempt(a.at(), a.status(), a.dsn(), a.relay(), a.delay(), a.response(),
+                        hosts != null && i < hosts.size() ? hosts.get(i) : host));
+            }
+        }
         return new MailRecipient(r.address(), r.origTo(), r.status(), r.dsn(), r.relay(), r.response(),
                 r.lastAttemptAt(), attempts);
     }

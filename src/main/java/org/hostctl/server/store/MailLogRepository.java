@@ -40,7 +40,7 @@ public final class MailLogRepository implements MailLogSink {
 
     private static final String MESSAGE_COLUMNS = "m.msg_key, m.id, m.host, m.message_id, m.sender, m.sasl_user,"
             + " m.uid, m.client, m.size_bytes, m.nrcpt, m.received_at, m.removed_at, m.parent_key,"
-            + " m.notification_kind, m.account";
+            + " m.notification_kind, m.account, m.hop_of";
     private static final String REJECT_COLUMNS = "j.rej_key, j.id, j.host, j.at, j.client, j.sender, j.recipient,"
             + " j.sasl_user, j.code, j.response, j.out_account, j.in_account";
     /** At most this many keys per {@code IN (...)} list. */
@@ -223,7 +223,8 @@ public final class MailLogRepository implements MailLogSink {
 
     /** A message's rows, ready to be bound. */
     private record MessageRows(String key, Object[] message, List<String> queueIds, List<Object[]> recipients,
-            List<Object[]> attempts, List<Visible> visible) {}
+            List<Object[]> attempts, List<Visible> visible, List<MailLogTrails.Hop> hops,
+            MailLogTrails.Arrival arrival) {}
 
     private void writeMessages(Connection c, Collection<MessageRecord> records, Attribution who) throws SQLException {
         if (records.isEmpty()) {
@@ -237,8 +238,8 @@ public final class MailLogRepository implements MailLogSink {
             byKey.put(rows.key(), rows); // the newest state of a key wins
         }
         List<String> keys = List.copyOf(byKey.keySet());
-        Map<List<Object>, long[]> hourly = new LinkedHashMap<>();
-        java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+        Map<List<Object>, long[]> hourly = new java.util.TreeMap<>(HOURLY_ORDER);
+        Map<String, String> stored = new LinkedHashMap<>(); // key → hop_of
         for (Visible v : storedVisible(c, keys, stored)) {
             addHourly(hourly, v, -1);
         }
@@ -253,7 +254,54 @@ public final class MailLogRepository implements MailLogSink {
         for (String table : stored.isEmpty() ? List.<String>of()
                 : List.of("maillog_recipient", "maillog_queue_id", "maillog_visible")) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE msg_key = ?")) {
-                for (String key : stored) {
+                for (String key : stored.keySet()) {
+                    ps.setString(1, key);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        // trails across hosts: link this batch's deliveries to other hosts and its arrivals from them
+        List<MailLogTrails.Hop> hops = new ArrayList<>();
+        List<MailLogTrails.Arrival> arrivals = new ArrayList<>();
+        for (MessageRows rows : byKey.values()) {
+            hops.addAll(rows.hops());
+            if (rows.arrival() != null && stored.get(rows.key()) == null) {
+                arrivals.add(rows.arrival());
+            }
+        }
+        Map<String, String> linked = MailLogTrails.link(c, db.dialect(), hops, arrivals);
+        java.util.Set<String> isHop = new java.util.HashSet<>(linked.keySet());
+        java.util.Set<String> changedTrails = new java.util.HashSet<>(linked.values());
+        stored.forEach((k, up) -> {
+            if (up != null) {
+                isHop.add(k);
+                changedTrails.add(up);
+            }
+        });
+        changedTrails.addAll(MailLogTrails.withNextHost(c, keys));
+        java.util.Set<String> roots = new java.util.LinkedHashSet<>();
+        for (String k : changedTrails) {
+            roots.add(MailLogTrails.root(c, k));
+        }
+        // records that became hops now lose their own rows in the account views
+        List<String> outside = new ArrayList<>();
+        for (String k : linked.keySet()) {
+            if (!byKey.containsKey(k)) {
+                outside.add(k);
+            }
+        }
+        for (String k : roots) {
+            if (!byKey.containsKey(k)) {
+                outside.add(k);
+            }
+        }
+        if (!outside.isEmpty()) {
+            for (Visible v : storedVisible(c, outside, new LinkedHashMap<>())) {
+                addHourly(hourly, v, -1);
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM maillog_visible WHERE msg_key = ?")) {
+                for (String key : outside) {
                     ps.setString(1, key);
                     ps.addBatch();
                 }
@@ -285,19 +333,29 @@ public final class MailLogRepository implements MailLogSink {
                     ap.addBatch();
                     attempts++;
                 }
+                if (isHop.contains(rows.key()) || roots.contains(rows.key())) {
+                    continue; // a hop has none; a trail's rows are written below
+                }
                 for (Visible v : rows.visible()) {
-                    long[] n = v.counts();
-                    bind(vp, v.msgKey(), v.account(), v.side(), v.anyView(), v.receivedAt(), n[0], n[1], n[2], n[3],
-                            n[4]);
-                    vp.addBatch();
+                    insertVisible(vp, v, hourly);
                     visible++;
-                    addHourly(hourly, v, 1);
                 }
             }
             executeIfAny(qp, queueIds);
             executeIfAny(rp, recipients);
             executeIfAny(ap, attempts);
-            executeIfAny(vp, visible);
+            int trailRows = 0;
+            if (!roots.isEmpty()) {
+                Map<String, MailLogTrails.Trail> trails = MailLogTrails.trails(c, roots, false, this::loadMessages);
+                for (String root : roots) {
+                    List<Visible> vs = trailVisible(c, root, trails.get(root), who);
+                    for (Visible v : vs) {
+                        insertVisible(vp, v, hourly);
+                        trailRows++;
+                    }
+                }
+            }
+            executeIfAny(vp, visible + trailRows);
         }
         int changed = 0;
         try (PreparedStatement hp = c.prepareStatement(UPSERT_HOURLY)) {
@@ -313,6 +371,65 @@ public final class MailLogRepository implements MailLogSink {
             }
             executeIfAny(hp, changed);
         }
+    }
+
+    /** Hourly rows in one order, so that two nodes writing at once never wait for each other crosswise. */
+    private static final java.util.Comparator<List<Object>> HOURLY_ORDER = (a, b) -> {
+        for (int i = 0; i < 3; i++) {
+            int d = ((String) a.get(i)).compareTo((String) b.get(i));
+            if (d != 0) {
+                return d;
+            }
+        }
+        return Integer.compare((Integer) a.get(3), (Integer) b.get(3));
+    };
+
+    private static void insertVisible(PreparedStatement vp, Visible v, Map<List<Object>, long[]> hourly)
+            throws SQLException {
+        long[] n = v.counts();
+        bind(vp, v.msgKey(), v.account(), v.side(), v.anyView(), v.receivedAt(), n[0], n[1], n[2], n[3], n[4]);
+        vp.addBatch();
+        addHourly(hourly, v, 1);
+    }
+
+    /**
+     * The account rows of a trail's first record, its recipients counted in the state the last host logged; of a
+     * record without next hosts (any more), its own. None for a notification or a hop.
+     */
+    private List<Visible> trailVisible(Connection c, String root, MailLogTrails.Trail trail, Attribution who)
+            throws SQLException {
+        StoredMessage m = trail != null ? trail.root() : loadMessages(c, List.of(root), false).get(root);
+        if (m == null || m.parentKey() != null || m.hopOf() != null) {
+            return List.of();
+        }
+        List<StoredRecipient> recipients = trail == null ? m.recipients()
+                : trail.recipients().stream().map(MailLogTrails.TrailRecipient::recipient).toList();
+        List<String[]> states = new ArrayList<>(recipients.size());
+        for (StoredRecipient r : recipients) {
+            states.add(new String[] {status(r.status()), r.account()});
+        }
+        return visible(m.key(), m.account(), Timestamps.format(m.receivedAt()), states);
+    }
+
+    /** The rows of {@code maillog_visible} of a top-level message: recipients as {status, account}. */
+    private static List<Visible> visible(String key, String account, String receivedAt, List<String[]> recipients) {
+        long[] all = new long[STATES.size()];
+        Map<String, long[]> byAccount = new LinkedHashMap<>();
+        for (String[] r : recipients) {
+            all[STATES.indexOf(r[0])]++;
+            if (r[1] != null) {
+                byAccount.computeIfAbsent(r[1], k -> new long[STATES.size()])[STATES.indexOf(r[0])]++;
+            }
+        }
+        List<Visible> visible = new ArrayList<>();
+        if (account != null) {
+            visible.add(new Visible(key, account, "out", 1, receivedAt, all));
+        }
+        for (Map.Entry<String, long[]> e : byAccount.entrySet()) {
+            visible.add(new Visible(key, e.getKey(), "in", e.getKey().equals(account) ? 0 : 1, receivedAt,
+                    e.getValue()));
+        }
+        return visible;
     }
 
     private static void executeIfAny(PreparedStatement ps, int rows) throws SQLException {
@@ -331,22 +448,22 @@ public final class MailLogRepository implements MailLogSink {
 
     /**
      * The {@code maillog_visible} rows stored for these message keys; the keys of messages stored at all are
-     * added to {@code stored}.
+     * put into {@code stored} with their {@code hop_of}.
      */
-    private static List<Visible> storedVisible(Connection c, List<String> keys, Collection<String> stored)
+    private static List<Visible> storedVisible(Connection c, List<String> keys, Map<String, String> stored)
             throws SQLException {
         List<Visible> out = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += IN_CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
             try (PreparedStatement ps = c.prepareStatement("SELECT m.msg_key, v.account, v.side, v.any_view,"
-                    + " v.received_at, v.n_pending, v.n_sent, v.n_deferred, v.n_bounced, v.n_expired"
+                    + " v.received_at, v.n_pending, v.n_sent, v.n_deferred, v.n_bounced, v.n_expired, m.hop_of"
                     + " FROM maillog_message m LEFT JOIN maillog_visible v ON v.msg_key = m.msg_key"
                     + " WHERE m.msg_key IN (" + placeholders(chunk.size()) + ")")) {
                 bind(ps, chunk.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String key = rs.getString(1);
-                        stored.add(key);
+                        stored.put(key, rs.getString(11));
                         if (rs.getString(2) != null) {
                             out.add(new Visible(key, rs.getString(2), rs.getString(3), rs.getInt(4),
                                     rs.getString(5), new long[] {rs.getLong(6), rs.getLong(7), rs.getLong(8),
@@ -382,8 +499,7 @@ public final class MailLogRepository implements MailLogSink {
         List<RecipientRecord> list = m.recipients() == null ? List.of() : m.recipients();
         List<Object[]> recipients = new ArrayList<>(list.size());
         List<Object[]> attempts = new ArrayList<>();
-        long[] all = new long[STATES.size()];
-        Map<String, long[]> byAccount = new LinkedHashMap<>();
+        List<String[]> states = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             RecipientRecord r = list.get(i);
             String address = nonNull(LoggedText.clean(r.address(), 1024));
@@ -398,10 +514,7 @@ public final class MailLogRepository implements MailLogSink {
                 LoggedText.address(origTo), status, LoggedText.clean(r.dsn(), 32), LoggedText.clean(r.relay(), 512),
                 LoggedText.clean(r.response()), r.lastAttemptAt() == null ? null : Timestamps.format(r.lastAttemptAt()),
                 recipientAccount});
-            all[STATES.indexOf(status)]++;
-            if (recipientAccount != null) {
-                byAccount.computeIfAbsent(recipientAccount, k -> new long[STATES.size()])[STATES.indexOf(status)]++;
-            }
+            states.add(new String[] {status, recipientAccount});
             List<AttemptRecord> as = r.attempts() == null ? List.of() : r.attempts();
             for (int s = 0; s < as.size(); s++) {
                 AttemptRecord a = as.get(s);
@@ -410,17 +523,12 @@ public final class MailLogRepository implements MailLogSink {
                     LoggedText.clean(a.relay(), 512), LoggedText.clean(a.delay(), 32), LoggedText.clean(a.response())});
             }
         }
-        List<Visible> visible = new ArrayList<>();
-        if (parentKey == null) {
-            if (account != null) {
-                visible.add(new Visible(key, account, "out", 1, receivedAt, all));
-            }
-            for (Map.Entry<String, long[]> e : byAccount.entrySet()) {
-                visible.add(new Visible(key, e.getKey(), "in", e.getKey().equals(account) ? 0 : 1, receivedAt,
-                        e.getValue()));
-            }
-        }
-        return new MessageRows(key, message, queueIds, recipients, attempts, visible);
+        List<Visible> visible = parentKey == null ? visible(key, account, receivedAt, states) : List.of();
+        String host = (String) message[2];
+        List<MailLogTrails.Hop> hops = MailLogTrails.hopsOf(key, host, queueIds, list);
+        MailLogTrails.Arrival arrival = parentKey == null && m.client() != null && !queueIds.isEmpty()
+                ? new MailLogTrails.Arrival(key, host, queueIds.get(0), receivedAt) : null;
+        return new MessageRows(key, message, queueIds, recipients, attempts, visible, hops, arrival);
     }
 
     private static String status(String s) {
@@ -581,11 +689,12 @@ public final class MailLogRepository implements MailLogSink {
      * @param id public id
      * @param account sending-side account, may be null
      * @param recipients every recipient with its account, attempts only when asked for
+     * @param hopOf the record of the mail host before this one when it was relayed from there, else null
      */
     public record StoredMessage(String key, String id, String host, List<String> queueIds, String messageId,
             String sender, String saslUser, String uid, String client, Long size, Integer nrcpt, Instant receivedAt,
             Instant removedAt, String parentKey, String notificationKind, String account,
-            List<StoredRecipient> recipients) {}
+            List<StoredRecipient> recipients, String hopOf) {}
 
     /**
      * A stored recipient.
@@ -630,6 +739,14 @@ public final class MailLogRepository implements MailLogSink {
             List<String> rejectKeys = positions.stream().filter(p -> p.kind().equals(REJECT)).map(Position::key)
                     .toList();
             Map<String, StoredMessage> messages = loadMessages(c, messageKeys, false);
+            // a relayed message shows its recipients as the last host left them
+            MailLogTrails.trails(c, messageKeys, false, this::loadMessages).forEach((k, t) -> {
+                StoredMessage m = t.root();
+                messages.put(k, new StoredMessage(m.key(), m.id(), m.host(), m.queueIds(), m.messageId(), m.sender(),
+                        m.saslUser(), m.uid(), m.client(), m.size(), m.nrcpt(), m.receivedAt(), m.removedAt(),
+                        m.parentKey(), m.notificationKind(), m.account(),
+                        t.recipients().stream().map(MailLogTrails.TrailRecipient::recipient).toList(), m.hopOf()));
+            });
             Map<String, StoredReject> rejects = loadRejects(c, rejectKeys);
             List<Row> rows = new ArrayList<>();
             for (Position p : positions) {
@@ -898,6 +1015,22 @@ public final class MailLogRepository implements MailLogSink {
         });
     }
 
+    /**
+     * The trail a message by key is on, from its first host's record: every recipient with the state and the
+     * attempts of every host it passed.
+     */
+    public Optional<MailLogTrails.Trail> trail(String key) {
+        return db.withConnection(c -> {
+            String root = MailLogTrails.root(c, key);
+            MailLogTrails.Trail t = MailLogTrails.trails(c, List.of(root), true, this::loadMessages).get(root);
+            if (t != null) {
+                return Optional.of(t);
+            }
+            StoredMessage m = loadMessages(c, List.of(root), true).get(root);
+            return Optional.ofNullable(m == null ? null : MailLogTrails.single(m));
+        });
+    }
+
     /** A message by key with every recipient and attempt. */
     public Optional<StoredMessage> message(String key) {
         return db.withConnection(c -> Optional.ofNullable(loadMessages(c, List.of(key), true).get(key)));
@@ -920,8 +1053,8 @@ public final class MailLogRepository implements MailLogSink {
     /**
      * The entry an account's identifier means: a public id, else a queue ID, else a Message-ID, the newest first
      * among several, as one query that also decides visibility. A message is visible to its sending account and
-     * to the accounts of its recipients; a notification is answered with its parent when the account may see the
-     * parent. Entries the account may not see are not found, in the same statement as missing ones.
+     * to the accounts of its recipients; a notification, or the next host's record of a relayed message, is
+     * answered with its parent when the account may see the parent. Entries the account may not see are not found, in the same statement as missing ones.
      */
     public Optional<Position> find(String account, String id, String queueId, List<String> messageIds) {
         List<Object> args = new ArrayList<>();
@@ -943,7 +1076,7 @@ public final class MailLogRepository implements MailLogSink {
                 + " (p.msg_key IS NOT NULL AND (p.account = ? OR EXISTS (SELECT 1 FROM maillog_recipient r"
                 + " WHERE r.msg_key = p.msg_key AND r.account = ?))) AS pv"
                 + " FROM hit h JOIN maillog_message m ON m.msg_key = h.k"
-                + " LEFT JOIN maillog_message p ON p.msg_key = m.parent_key)"
+                + " LEFT JOIN maillog_message p ON p.msg_key = COALESCE(m.parent_key, m.hop_of))"
                 + " SELECT 'message' AS kind, CASE WHEN pv THEN pk ELSE mk END AS k,"
                 + " CASE WHEN pv THEN pat ELSE mat END AS at, rank FROM seen WHERE mv OR pv"
                 + " UNION ALL SELECT 'reject', rej_key, at, 2 FROM maillog_reject"
@@ -1099,7 +1232,7 @@ public final class MailLogRepository implements MailLogSink {
                                 rs.getString(6), rs.getString(7), rs.getString(8), sizeOrNull, nrcptOrNull,
                                 Timestamps.parse(rs.getString(11)), Timestamps.parse(rs.getString(12)),
                                 rs.getString(13), rs.getString(14), rs.getString(15),
-                                List.copyOf(recipients.getOrDefault(key, List.of()))));
+                                List.copyOf(recipients.getOrDefault(key, List.of())), rs.getString(16)));
                     }
                 }
             }

@@ -33,6 +33,17 @@ class LineParserTest {
     }
 
     @Test
+    void a_configured_host_name_replaces_the_logged_one_and_a_blank_one_restores_it() {
+        LineParser p = LineParser.at(ZoneOffset.UTC, Instant.parse("2026-11-30T12:00:00Z"));
+        String line = "Nov 08 17:59:26 mx postfix/qmgr[27732]: 086D520C471: removed";
+        p.overrideHost("mailbox-2");
+        assertThat(p.parse(line).orElseThrow().host()).isEqualTo("mailbox-2");
+        assertThat(p.parse(line).orElseThrow().queueId()).isEqualTo("086D520C471");
+        p.overrideHost(" ");
+        assertThat(p.parse(line).orElseThrow().host()).isEqualTo("mx");
+    }
+
+    @Test
     void maillog_file_with_zero_padded_day_and_queue_id() {
         LineParser.Line l = parse("Nov 08 17:59:26 mx postfix/qmgr[27732]: 086D520C471: removed");
         assertThat(l.time()).isEqualTo(Instant.parse("2026-11-08T17:59:26Z"));

@@ -91,6 +91,35 @@ class MailLogIngestorTest {
     }
 
     @Test
+    void nodes_sharing_a_store_keep_their_positions_apart_and_take_over_one_kept_under_the_bare_path()
+            throws IOException {
+        append(log, lines("R a", 0, 4));
+        ingestor(100).pollOnce(); // an earlier version: the checkpoint is kept under the path
+        running.remove(0).close();
+        append(log, lines("R a", 4, 6));
+        seen.clear();
+
+        MailLogIngestor mx1 = new MailLogIngestor(List.of(log), MailLogSamples.fakeCorrelator(seen, NOW), store,
+                Clock.fixed(NOW, ZoneOffset.UTC), 100, "mx1", null);
+        running.add(mx1);
+        mx1.pollOnce();
+        List<String> mx2Seen = new ArrayList<>();
+        MailLogIngestor mx2 = new MailLogIngestor(List.of(log), MailLogSamples.fakeCorrelator(mx2Seen, NOW), store,
+                Clock.fixed(NOW, ZoneOffset.UTC), 100, "mx2", null);
+        running.add(mx2);
+        mx2.pollOnce();
+
+        assertThat(seen).as("the node continues where the path's checkpoint stood").isEqualTo(names("R a", 4, 6));
+        assertThat(store.checkpoints(log.toString())).isEmpty();
+        assertThat(store.checkpoints("mx1:" + log)).extracting(MailLogRepository.Checkpoint::offset)
+                .containsExactly(Files.size(log));
+        assertThat(mx2Seen).as("another node's file of the same path and inode is its own").isEqualTo(
+                names("R a", 0, 6));
+        assertThat(store.checkpoints("mx2:" + log)).extracting(MailLogRepository.Checkpoint::offset)
+                .containsExactly(Files.size(log));
+    }
+
+    @Test
     void a_restart_in_the_middle_of_a_file_reads_every_line_exactly_once() throws IOException {
         append(log, lines("R a", 0, 10));
         ingestor(3).pollOnce();

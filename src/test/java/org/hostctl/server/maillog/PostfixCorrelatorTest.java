@@ -230,6 +230,30 @@ class PostfixCorrelatorTest {
     }
 
     @Test
+    void a_loopback_hop_this_log_never_shows_was_another_hosts_and_ends_the_record_after_the_hop_window() {
+        feed("Nov 28 10:00:00 mx postfix/smtpd[1]: AAAA120C471: client=unknown[127.0.0.1]",
+                "Nov 28 10:00:00 mx postfix/cleanup[2]: AAAA120C471: message-id=<h@x>",
+                "Nov 28 10:00:00 mx postfix/qmgr[3]: AAAA120C471: from=<x@remote.test>, size=100, nrcpt=1 (queue active)",
+                "Nov 28 10:00:01 mx postfix/smtp[4]: AAAA120C471: to=<ann@customer1.test>, relay=127.0.0.1[127.0.0.1]:10125, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as BBBB120C472)",
+                "Nov 28 10:00:01 mx postfix/qmgr[3]: AAAA120C471: removed");
+        MessageRecord waiting = sink.byQueueId("AAAA120C471");
+        assertThat(waiting.recipients().get(0).status()).as("may still be a hop on this host").isEqualTo("pending");
+        assertThat(waiting.removedAt()).as("gone from this host's queue").isEqualTo(
+                Instant.parse("2026-11-28T10:00:01Z"));
+
+        feed("Nov 28 10:01:30 mx postfix/smtpd[1]: connect from unknown[192.0.2.9]");
+        MessageRecord m = sink.byQueueId("AAAA120C471");
+        assertThat(m.recipients().get(0).status()).as("handed to the other host").isEqualTo("sent");
+        assertThat(m.removedAt()).isEqualTo(Instant.parse("2026-11-28T10:00:01Z"));
+        assertThat(m.queueIds()).containsExactly("AAAA120C471");
+
+        // the same queue ID later in this log is a message of its own, not a continuation
+        feed("Nov 28 10:02:00 mx postfix/pickup[5]: BBBB120C472: uid=0 from=<root>",
+                "Nov 28 10:02:00 mx postfix/cleanup[2]: BBBB120C472: message-id=<other@x>");
+        assertThat(sink.messages).hasSize(2);
+    }
+
+    @Test
     void requeue_continues_as_the_new_queue_id_of_pickup() {
         feed("Nov 28 10:00:00 mx postfix/pickup[1]: CCCC120C471: uid=0 from=<root>",
                 "Nov 28 10:00:00 mx postfix/cleanup[2]: CCCC120C471: message-id=<f@x>",

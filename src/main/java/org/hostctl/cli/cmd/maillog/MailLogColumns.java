@@ -21,6 +21,7 @@ final class MailLogColumns {
                 Column.of("FROM", m -> m.from() == null || m.from().isEmpty() ? "<>" : m.from()),
                 Column.of("TO", MailLogColumns::recipients),
                 Column.of("QUEUE ID", m -> m.queueIds() == null || m.queueIds().isEmpty() ? "" : m.queueIds().get(0)),
+                Column.of("HOST", MailMessage::host),
                 Column.of("DETAIL", MailLogColumns::detail),
                 Column.of("ID", MailMessage::id));
     }

@@ -192,7 +192,7 @@ public final class MailLogCommand extends BaseCommand {
         }
         return new MailMessage(m.kind(), m.id(), m.direction(), status(matched), m.receivedAt(), m.queueIds(),
                 m.messageId(), m.from(), m.saslUser(), m.client(), m.sizeBytes(), m.nrcpt(), m.removedAt(), matched,
-                m.notifications());
+                m.notifications(), m.host(), m.hops());
     }
 
     /** The summary state of recipients, as the server gives a message's: still queued, then failed, then sent. */

@@ -3,6 +3,7 @@ package org.hostctl.cli.cmd.maillog;
 import java.io.PrintWriter;
 import java.util.List;
 import org.hostctl.api.MailAttempt;
+import org.hostctl.api.MailHop;
 import org.hostctl.api.MailLogPage;
 import org.hostctl.api.MailMessage;
 import org.hostctl.api.MailNotification;
@@ -19,11 +20,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hostctl mail log show}. */
 @Command(name = "show", description = "One message with its whole trail: every recipient, every delivery attempt,"
-        + " and the bounce or delay notifications Postfix sent about it.",
+        + " the mail hosts it passed, and the bounce or delay notifications Postfix sent about it.",
         footer = {"", "ID is the ID column of 'mail log', a queue ID, or the Message-ID. Exit 3 when it is not in"
             + " your send log.", "",
             "Examples:", "  hostctl mail log show 4BC2D1F2A3", "  hostctl mail log show '<a1b2@example.com>'",
-            "  hostctl mail log show 9f86d081884c7d65 -o json --jq '.recipients[].attempts'"})
+            "  hostctl mail log show 9f86d081884c7d65 -o json --jq '.recipients[].attempts'",
+            "  hostctl mail log show 4BC2D1F2A3 -o json --jq '.hops[].host'"})
 public final class MailLogShowCommand extends BaseCommand {
     @Parameters(paramLabel = "ID")
     String id;
@@ -65,6 +67,7 @@ public final class MailLogShowCommand extends BaseCommand {
             w.println();
         }
         field(w, "Received", m.receivedAt() == null ? null : m.receivedAt().toString());
+        field(w, "Host", m.host());
         field(w, "Queue IDs", m.queueIds() == null ? null : String.join(" ", m.queueIds()));
         field(w, "Message-ID", m.messageId());
         field(w, "From", m.from() == null || m.from().isEmpty() ? "<>" : m.from());
@@ -73,6 +76,18 @@ public final class MailLogShowCommand extends BaseCommand {
         field(w, "Size", m.sizeBytes() == null ? null : m.sizeBytes() + " bytes");
         field(w, "Recipients", m.nrcpt() == null ? null : m.nrcpt().toString());
         field(w, "Left queue", m.removedAt() == null ? null : m.removedAt().toString());
+        List<MailHop> hops = m.hops() == null ? List.of() : m.hops();
+        if (!hops.isEmpty()) {
+            w.println();
+            w.println("Hops:");
+            for (MailHop h : hops) {
+                String queueIds = h.queueIds() == null ? null : String.join(" ", h.queueIds());
+                w.println("  " + Printable.of(join(h.host(), queueIds,
+                        h.receivedAt() == null ? null : "received " + h.receivedAt(),
+                        h.removedAt() == null ? "queued" : "left " + h.removedAt())));
+            }
+        }
+        boolean hosts = !hops.isEmpty();
         for (MailRecipient r : m.recipients() == null ? List.<MailRecipient>of() : m.recipients()) {
             w.println();
             w.println("To " + Printable.of(r.address()) + (r.origTo() == null ? "" : " (for "
@@ -83,8 +98,9 @@ public final class MailLogShowCommand extends BaseCommand {
                         r.dsn(), r.relay(), r.response())));
             }
             for (MailAttempt a : attempts) {
-                w.println("  " + Printable.of(join(a.at() == null ? null : a.at().toString(), a.status(), a.dsn(),
-                        a.relay(), a.delay() == null ? null : "delay=" + a.delay(), a.response())));
+                w.println("  " + Printable.of(join(a.at() == null ? null : a.at().toString(), hosts ? a.host() : null,
+                        a.status(), a.dsn(), a.relay(), a.delay() == null ? null : "delay=" + a.delay(),
+                        a.response())));
             }
         }
         List<MailNotification> notes = m.notifications() == null ? List.of() : m.notifications();
