@@ -9,8 +9,9 @@
 # The requests go to a private hostd (lib/hostd, on a free 127.0.0.1 port with a temporary data
 # directory, stopped by its process id), so that the archive holds what a request that succeeds
 # loads: reading the reply and printing it, not only the connection attempt. Without lib/hostd, or when
-# it does not start, they go to a closed port on 127.0.0.1 instead. One command also tries a local
-# socket that does not exist, so that the socket transport is archived too.
+# it does not start, they go to a closed port on 127.0.0.1 instead. One command goes to that hostd's local
+# socket (as the user running this script: mapped to the training account unless that is root, which gets
+# hostd's refusal), so that the socket transport is archived too.
 # An archive works only with the JVM that wrote it and the class path it was written for, so
 # lib/hostctl.cds-java names that java executable and the distribution directory; bin/hostctl uses the
 # archive only when both match (and runs that java when neither HOSTCTL_JAVA nor JAVA_HOME names
@@ -44,7 +45,8 @@ start_hostd() {
   [ -d "$lib/hostd" ] || return 1
   local hostd=("$java_path" -cp "$lib/cli/*:$lib/hostd/*" org.hostctl.server.HostdMain) url token
   mkdir -p "$work/webspace/public_html"
-  "${hostd[@]}" serve --data "$work/data" --listen 127.0.0.1:0 > "$work/hostd.out" 2> "$work/hostd.log" < /dev/null &
+  "${hostd[@]}" serve --data "$work/data" --listen 127.0.0.1:0 --socket "$work/api.sock" \
+    > "$work/hostd.out" 2> "$work/hostd.log" < /dev/null &
   hostd_pid=$!
   for _ in $(seq 1 300); do
     grep -q 'listening on' "$work/hostd.out" 2>/dev/null && break
@@ -53,8 +55,10 @@ start_hostd() {
   done
   url=$(sed -n 's/^hostd listening on //p' "$work/hostd.out")
   [ -n "$url" ] || return 1
+  local unix_user=()
+  [ "$(id -u)" = 0 ] || unix_user=(--unix-user "$(id -un)")
   "${hostd[@]}" account add training --data "$work/data" --webspace "$work/webspace" \
-    --docroot "public_html=http://127.0.0.1:9/" > /dev/null 2>&1 < /dev/null || return 1
+    --docroot "public_html=http://127.0.0.1:9/" "${unix_user[@]}" > /dev/null 2>&1 < /dev/null || return 1
   token=$("${hostd[@]}" token add training --data "$work/data" 2> /dev/null < /dev/null) && [ -n "$token" ] || return 1
   HOSTCTL_TOKEN=$token HOSTCTL_API_URL=$url
 }
@@ -68,7 +72,7 @@ commands=(
   "php --help"
   "php show public_html -o json"
   "php show public_html"
-  "--api-url unix:$work/no-hostd.sock php show public_html -o json"
+  "--api-url unix:$work/api.sock php show public_html -o json"
   "php set 8.3 public_html --dry-run -o yaml"
   "status"
   "completion bash"

@@ -3,8 +3,10 @@ package org.hostctl.cli;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.hostctl.cli.cmd.ApiCommand;
 import org.hostctl.cli.cmd.CompletionCommand;
 import org.hostctl.cli.cmd.HostctlCommand;
@@ -20,6 +22,7 @@ import org.hostctl.cli.cmd.status.StatusCommand;
 import org.hostctl.cli.output.TerminalWriter;
 import org.hostctl.cli.shell.ShellCommand;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -71,13 +74,13 @@ public final class Cli {
     private static CommandLine tree(CliContext context, PrintWriter out, PrintWriter err, String[] args) {
         Factory factory = new Factory(context);
         CommandLine cmd = new CommandLine(new HostctlCommand(), factory);
-        String only = args == null ? null : commandNamed(cmd.getCommandSpec(), args);
-        if (only != null && NEED_WHOLE_TREE.contains(only)) {
-            only = null;
-        }
+        int at = args == null ? -1 : commandAt(cmd.getCommandSpec(), args);
+        String only = at < 0 || NEED_WHOLE_TREE.contains(args[at]) ? null : args[at];
         for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
-            if (only == null || only.equals(c.getKey())) {
+            if (only == null) {
                 cmd.addSubcommand(c.getKey(), new CommandLine(c.getValue(), factory));
+            } else if (only.equals(c.getKey())) {
+                cmd.addSubcommand(c.getKey(), command(c.getValue(), factory, args, at + 1));
             }
         }
         CliExceptionHandler handler = new CliExceptionHandler();
@@ -109,44 +112,80 @@ public final class Cli {
     }
 
     /**
-     * The subcommand {@code args} name after the root's options ({@code hostctl -o json php show} names
-     * {@code php}), or null when they name none or contain something the root does not know.
+     * The command {@code type} for a command line whose next word is {@code args[next]}. A group that only holds
+     * subcommands (it runs nothing and has no options of its own) gets only the subcommand that word names, built
+     * the same way in turn ({@code sieve rule add}); anything else is built whole: its annotations are what picocli
+     * spends hostctl's start-up on. The group keeps its name and aliases; its own help, descriptions and the names
+     * of its other subcommands are needed only when no subcommand is named, and then it is built whole.
      */
-    static String commandNamed(CommandSpec root, String[] args) {
+    private static CommandLine command(Class<?> type, Factory factory, String[] args, int next) {
+        Command group = type.getAnnotation(Command.class);
+        if (next >= args.length || group == null || group.subcommands().length == 0 || !onlyHoldsSubcommands(type)) {
+            return new CommandLine(type, factory);
+        }
+        for (Class<?> sub : group.subcommands()) {
+            Command c = sub.getAnnotation(Command.class);
+            if (c != null && (c.name().equals(args[next]) || List.of(c.aliases()).contains(args[next]))) {
+                CommandSpec spec;
+                try {
+                    spec = CommandSpec.wrapWithoutInspection(factory.create(type), factory);
+                } catch (Exception e) {
+                    return new CommandLine(type, factory);
+                }
+                spec.name(group.name()).aliases(group.aliases());
+                CommandLine cmd = new CommandLine(spec, factory);
+                cmd.addSubcommand(c.name(), command(sub, factory, args, next + 1), c.aliases());
+                return cmd;
+            }
+        }
+        return new CommandLine(type, factory);
+    }
+
+    /** Whether a command class is a plain group: it runs nothing and declares no fields or methods of its own. */
+    private static boolean onlyHoldsSubcommands(Class<?> type) {
+        return !Runnable.class.isAssignableFrom(type) && !Callable.class.isAssignableFrom(type)
+                && type.getDeclaredFields().length == 0 && type.getDeclaredMethods().length == 0;
+    }
+
+    /**
+     * The index in {@code args} of the subcommand they name after the root's options ({@code hostctl -o json php
+     * show} names {@code php}, at 2), or -1 when they name none or contain something the root does not know.
+     */
+    static int commandAt(CommandSpec root, String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) {
-                return null;
+                return -1;
             }
             if (!a.startsWith("-") || a.equals("-")) {
-                return COMMANDS.containsKey(a) ? a : null;
+                return COMMANDS.containsKey(a) ? i : -1;
             }
             if (a.startsWith("--")) {
                 int eq = a.indexOf('=');
                 OptionSpec o = root.findOption(eq < 0 ? a : a.substring(0, eq));
                 if (o == null) {
-                    return null;
+                    return -1;
                 }
                 if (takesValue(o) && COMMANDS.containsKey(eq < 0 ? valueAt(args, ++i) : a.substring(eq + 1))) {
-                    return null; // picocli refuses a command name as an option's value: let it say so
+                    return -1; // picocli refuses a command name as an option's value: let it say so
                 }
                 continue;
             }
             for (int j = 1; j < a.length(); j++) { // a cluster of short options: -vy, -vo json, -ojson
                 OptionSpec o = root.findOption(a.charAt(j));
                 if (o == null) {
-                    return null;
+                    return -1;
                 }
                 if (takesValue(o)) {
                     String value = j == a.length() - 1 ? valueAt(args, ++i) : a.substring(j + 1).replaceFirst("^=", "");
                     if (COMMANDS.containsKey(value)) {
-                        return null;
+                        return -1;
                     }
                     break;
                 }
             }
         }
-        return null;
+        return -1;
     }
 
     private static String valueAt(String[] args, int i) {

@@ -38,7 +38,7 @@ public final class CliContext {
 
     private Path localSocket = Path.of(System.getProperty("hostctl.localSocket",
             org.hostctl.cli.config.Settings.LOCAL_SOCKET.toString()));
-    private Clock clock = Clock.systemDefaultZone();
+    private Clock clock; // the system clock in the local zone, made when first asked for (reading the zone costs)
     private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
     private Boolean stderrTerminal;
 
@@ -159,6 +159,9 @@ public final class CliContext {
 
     /** The time now and the local zone times are shown in. */
     public Clock clock() {
+        if (clock == null) {
+            clock = Clock.systemDefaultZone();
+        }
         return clock;
     }
 

@@ -55,6 +55,11 @@ class CliTest {
                 Arguments.of("status", new String[] {"-o", "json", "status", "--watch", "--count", "3"}),
                 Arguments.of("status", new String[] {"status", "history", "--days", "7"}),
                 Arguments.of("php", new String[] {"php", "--help"}),
+                Arguments.of("php", new String[] {"php", "show", "--help"}),
+                Arguments.of("sieve", new String[] {"sieve", "rule", "add", "a@example.com", "r", "--from",
+                    "--contains", "x", "--discard"}),
+                Arguments.of("sieve", new String[] {"-o", "json", "sieve", "rule", "list", "a@example.com"}),
+                Arguments.of("mailbox", new String[] {"mailbox", "list", "example.com"}),
                 Arguments.of("shell", new String[] {"-o", "json", "shell", "--keep-going", "--jsonl", "jobs.txt"}));
     }
 
@@ -71,6 +76,49 @@ class CliTest {
         ParseResult whole = whole().parseArgs(args);
         assertThat(names(lazy)).isEqualTo(names(whole));
         assertThat(options(lazy)).isEqualTo(options(whole));
+    }
+
+    @Test
+    void a_plain_group_gets_only_the_subcommand_named() {
+        assertThat(subcommands(lazy("-o", "json", "php", "show"), "php")).containsExactly("show");
+        assertThat(subcommands(lazy("sieve", "rule", "add"), "sieve")).containsExactly("rule");
+        assertThat(lazy("sieve", "rule", "add").getSubcommands().get("sieve").getSubcommands().get("rule")
+                .getSubcommands().keySet()).containsExactly("add");
+        // no subcommand named, or one the group does not have: the whole group, for its help and suggestions
+        assertThat(subcommands(lazy("php"), "php")).hasSize(6);
+        assertThat(subcommands(lazy("php", "--help"), "php")).hasSize(6);
+        assertThat(subcommands(lazy("php", "shw"), "php")).hasSize(6);
+        // a group that runs something itself (mail log) is built whole
+        assertThat(lazy("mail", "log", "show", "X").getSubcommands().get("mail").getSubcommands().get("log")
+                .getSubcommands().keySet()).containsExactly("show", "stats");
+    }
+
+    @ParameterizedTest
+    @MethodSource("commandLines")
+    void the_lazy_tree_prints_what_the_whole_tree_prints(String group, String[] args) {
+        StringWriter lazyOut = new StringWriter();
+        StringWriter lazyErr = new StringWriter();
+        StringWriter wholeOut = new StringWriter();
+        StringWriter wholeErr = new StringWriter();
+        String[] checked = Stream.concat(Stream.of(args), Stream.of("--bogus-option")).toArray(String[]::new);
+        int lazyCode = Cli.forArgs(CONTEXT, new PrintWriter(lazyOut), new PrintWriter(lazyErr), checked)
+                .execute(checked);
+        int wholeCode = Cli.build(CONTEXT, new PrintWriter(wholeOut), new PrintWriter(wholeErr)).execute(checked);
+        assertThat(lazyErr.toString()).isEqualTo(wholeErr.toString());
+        assertThat(lazyOut.toString()).isEqualTo(wholeOut.toString());
+        assertThat(lazyErr.toString() + lazyOut.toString()).isNotBlank();
+        assertThat(lazyCode).isEqualTo(wholeCode);
+    }
+
+    @Test
+    void leaf_help_is_the_same_from_the_lazy_tree() {
+        for (String[] args : new String[][] {{"php", "show", "--help"}, {"sieve", "rule", "add", "-h"}}) {
+            StringWriter lazyOut = new StringWriter();
+            StringWriter wholeOut = new StringWriter();
+            Cli.forArgs(CONTEXT, new PrintWriter(lazyOut), new PrintWriter(new StringWriter()), args).execute(args);
+            Cli.build(CONTEXT, new PrintWriter(wholeOut), new PrintWriter(new StringWriter())).execute(args);
+            assertThat(lazyOut.toString()).isEqualTo(wholeOut.toString()).contains("Usage: hostctl " + args[0]);
+        }
     }
 
     @Test
@@ -97,6 +145,10 @@ class CliTest {
         assertThat(lazy("--profile", "php", "auth", "status").getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy("--profile=php", "auth", "status").getSubcommands().keySet()).containsExactly(all);
         assertThat(lazy("-o", "php", "show").getSubcommands().keySet()).containsExactly(all);
+    }
+
+    private static java.util.Set<String> subcommands(CommandLine root, String group) {
+        return root.getSubcommands().get(group).getSubcommands().keySet();
     }
 
     private static String names(ParseResult r) {
