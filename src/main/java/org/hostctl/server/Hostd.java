@@ -77,6 +77,7 @@ public final class Hostd implements AutoCloseable {
     private final AliasService aliases;
     private final AutoreplyService autoreplies;
     private final SieveService sieve;
+    private final org.hostctl.server.service.DomainMover domainMover;
     private final MailLogRepository mailLogStore;
     private final MailLogService mailLog;
     private final MailBackends mailBackends;
@@ -106,9 +107,10 @@ public final class Hostd implements AutoCloseable {
         this.php = new PhpService(accounts, catalog, config.verifyTimeout(), config.web().connectHost());
         HostdConfig.Mail m = config.mail();
         MailRepository mailRepo = new MailRepository(db);
-        this.mailBackends = new MailBackends(config);
-        new org.hostctl.server.store.MailRouteRepository(db).replaceAll(
-                org.hostctl.server.service.MailStores.routes(m.backends()));
+        org.hostctl.server.store.MailRouteRepository routeRepo = new org.hostctl.server.store.MailRouteRepository(db);
+        Function<String, java.util.Optional<String>> moved = routeRepo::movedTo;
+        this.mailBackends = new MailBackends(config).withMoves(moved);
+        routeRepo.replaceAll(org.hostctl.server.service.MailStores.routes(m.backends(), routeRepo.moves()));
         HostdConfig.Status st = config.status();
         if (st.intervalSeconds() < 2 || st.timeoutSeconds() < 1 || st.slowMillis() < 1 || st.maillogLagSeconds() < 1
                 || st.historyDays() < 1 || st.historyDays() > 3650) {
@@ -127,9 +129,10 @@ public final class Hostd implements AutoCloseable {
             throw new IllegalArgumentException("mail.retentionDays cannot be negative");
         }
         MailUsage maildirs = new MailUsage(dataDir.resolve(m.root()));
+        org.hostctl.server.service.MailStores stores = org.hostctl.server.service.MailStores
+                .of(m.backends(), dataDir, maildirs, Duration.ofSeconds(st.timeoutSeconds() * 2L)).withMoves(moved);
         this.mailboxes = new MailboxService(mailRepo, accounts, new Passwords(m.passwordScheme()), maildirs,
-                Duration.ofDays(m.retentionDays()), defaultQuota, clock, status, org.hostctl.server.service.MailStores
-                        .of(m.backends(), dataDir, maildirs, Duration.ofSeconds(st.timeoutSeconds() * 2L)));
+                Duration.ofDays(m.retentionDays()), defaultQuota, clock, status, stores);
         this.aliases = new AliasService(mailRepo, mailboxes, clock);
         HostdConfig.Sieve sc = mailBackends.sieveConfig();
         if (sc.toolTimeoutSeconds() < 1) {
@@ -147,8 +150,12 @@ public final class Hostd implements AutoCloseable {
         ScriptPolicy scriptPolicy = new ScriptPolicy(policy, mailRepo);
         SieveBackends backends = new SieveBackends(sc, SieveBackendFactory.of(
                 new PolicedBackend(new DirectoryBackend(HostdConfig.Sieve.EMBEDDED, homes, tools), scriptPolicy),
-                c -> new PolicedBackend(plugins.manageSieve().apply(resolved(c, dataDir)), scriptPolicy)));
+                c -> new PolicedBackend(plugins.manageSieve().apply(resolved(c, dataDir)), scriptPolicy)))
+                .withMoves(moved);
         this.sieve = new SieveService(mailboxes, backends, tools, policy, new MaildirFolders(homes));
+        this.domainMover = new org.hostctl.server.service.DomainMover(mailRepo, routeRepo, mailBackends, stores,
+                backends, m.backends(), sc.backends().stream().map(c -> resolved(c, dataDir)).toList(), dataDir,
+                Duration.ofSeconds(st.timeoutSeconds()));
         this.autoreplies = new AutoreplyService(mailRepo, mailboxes, new VacationScript(homes, tools, scriptPolicy),
                 clock);
         if (config.maillog().retentionDays() < 1) {
@@ -316,6 +323,11 @@ public final class Hostd implements AutoCloseable {
 
     public SieveService sieve() {
         return sieve;
+    }
+
+    /** Moves a mail domain to another backend ({@code hostd domain move}). */
+    public org.hostctl.server.service.DomainMover domainMover() {
+        return domainMover;
     }
 
     public MailLogService mailLog() {

@@ -160,9 +160,13 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
      * @param adminUser for {@value #CYRUS}: the Cyrus admin, {@code hostd-admin} by default
      * @param adminPasswordFile for {@value #CYRUS}: file holding the admin's password (one line)
      * @param pop3Port POP3 port an IMAP/POP3 proxy sends customers to (table {@code mail_route}), 110 by default
+     * @param transport where Postfix delivers the backend's mail ({@code mail_route.transport}, read by the kit's
+     *     {@code postfix/hostd-transport.cf}), e.g. {@code lmtp:unix:/var/lib/cyrus-hostd/run/lmtp}; by default
+     *     {@code lmtp:inet:HOST:LMTPPORT} (none when {@code lmtpPort} is 0)
      */
     public record MailBackendConfig(String name, String host, Integer imapPort, Integer lmtpPort,
-            List<String> domains, String kind, String adminUser, String adminPasswordFile, Integer pop3Port) {
+            List<String> domains, String kind, String adminUser, String adminPasswordFile, Integer pop3Port,
+            String transport) {
         public static final String DOVECOT = "dovecot";
         public static final String CYRUS = "cyrus";
 
@@ -173,6 +177,19 @@ public record HostdConfig(String listen, String database, Php php, Integer verif
             kind = kind == null || kind.isBlank() ? DOVECOT : kind.strip();
             adminUser = adminUser == null || adminUser.isBlank() ? "hostd-admin" : adminUser.strip();
             pop3Port = pop3Port == null ? 110 : pop3Port;
+            transport = transport == null || transport.isBlank() ? null : transport.strip();
+        }
+
+        /** Postfix's transport for the backend's domains: {@code transport}, else LMTP to its host, else null. */
+        public String postfixTransport() {
+            if (transport != null) {
+                return transport;
+            }
+            if (lmtpPort == 0 || host == null) {
+                return null;
+            }
+            String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+            return "lmtp:inet:" + h + ":" + lmtpPort;
         }
     }
 

@@ -44,14 +44,31 @@ public final class MailStores {
 
     private final Store maildirs;
     private final Map<String, Store> byDomain;
+    private final Map<String, Store> byBackend;
+    private volatile java.util.function.Function<String, java.util.Optional<String>> moves =
+            d -> java.util.Optional.empty();
 
     /**
      * @param maildirs the store of domains that no Cyrus backend serves
      * @param byDomain canonical domain to the store of its Cyrus backend
      */
     public MailStores(MailUsage maildirs, Map<String, Store> byDomain) {
+        this(maildirs, byDomain, Map.of());
+    }
+
+    private MailStores(MailUsage maildirs, Map<String, Store> byDomain, Map<String, Store> byBackend) {
         this.maildirs = new MaildirStore(maildirs);
         this.byDomain = Map.copyOf(byDomain);
+        this.byBackend = Map.copyOf(byBackend);
+    }
+
+    /**
+     * Makes {@link #forDomain} ask {@code movedTo} first: the backend a domain was moved to ({@code hostd domain
+     * move}, kept in the store), which wins over hostd.yaml's lists. Returns this.
+     */
+    public MailStores withMoves(java.util.function.Function<String, java.util.Optional<String>> movedTo) {
+        this.moves = java.util.Objects.requireNonNull(movedTo);
+        return this;
     }
 
     /**
@@ -61,6 +78,7 @@ public final class MailStores {
     public static MailStores of(List<HostdConfig.MailBackendConfig> backends, Path dataDir, MailUsage maildirs,
             Duration timeout) {
         Map<String, Store> byDomain = new HashMap<>();
+        Map<String, Store> byBackend = new HashMap<>();
         for (HostdConfig.MailBackendConfig b : backends) {
             if (!HostdConfig.MailBackendConfig.CYRUS.equals(b.kind())) {
                 continue;
@@ -94,27 +112,65 @@ public final class MailStores {
             } finally {
                 Arrays.fill(password, '\0');
             }
+            byBackend.put(b.name(), store);
             for (String d : b.domains()) {
                 byDomain.put(Addresses.domain(d), store);
             }
         }
-        return new MailStores(maildirs, byDomain);
+        return new MailStores(maildirs, byDomain, byBackend);
     }
 
     /** The {@code mail_route} rows of {@code mail.backends}: each domain with its backend as a proxy reaches it. */
     public static List<MailRouteRepository.Route> routes(List<HostdConfig.MailBackendConfig> backends) {
-        List<MailRouteRepository.Route> out = new java.util.ArrayList<>();
-        for (HostdConfig.MailBackendConfig b : backends) {
-            for (String d : b.domains()) {
-                out.add(new MailRouteRepository.Route(Addresses.domain(d), b.name(), b.kind(), b.host(),
-                        b.imapPort() == 0 ? 143 : b.imapPort(), b.pop3Port()));
-            }
-        }
-        return out;
+        return routes(backends, Map.of());
     }
 
+    /**
+     * The {@code mail_route} rows of {@code mail.backends} with the moved domains ({@code domain.backend}) on the
+     * backend they were moved to; a move to a backend hostd.yaml no longer has is an error naming both.
+     */
+    public static List<MailRouteRepository.Route> routes(List<HostdConfig.MailBackendConfig> backends,
+            Map<String, String> moved) {
+        Map<String, MailRouteRepository.Route> out = new java.util.LinkedHashMap<>();
+        Map<String, HostdConfig.MailBackendConfig> byName = new HashMap<>();
+        for (HostdConfig.MailBackendConfig b : backends) {
+            byName.putIfAbsent(b.name(), b);
+            for (String d : b.domains()) {
+                String domain = Addresses.domain(d);
+                out.put(domain, route(domain, b));
+            }
+        }
+        moved.forEach((domain, backend) -> {
+            HostdConfig.MailBackendConfig b = byName.get(backend);
+            if (b == null) {
+                throw new IllegalArgumentException("domain " + domain + " was moved to mail backend " + backend
+                        + " (hostd domain move), which mail.backends no longer has: add it back, or move the"
+                        + " domain first");
+            }
+            out.remove(domain);
+            out.put(domain, route(domain, b));
+        });
+        return List.copyOf(out.values());
+    }
+
+    /** The {@code mail_route} row of a domain on backend {@code b}. */
+    public static MailRouteRepository.Route route(String domain, HostdConfig.MailBackendConfig b) {
+        return new MailRouteRepository.Route(domain, b.name(), b.kind(), b.host(),
+                b.imapPort() == 0 ? 143 : b.imapPort(), b.pop3Port(), b.postfixTransport());
+    }
+
+    /** The store of the backend holding a canonical domain: the one it was moved to, else hostd.yaml's. */
     public Store forDomain(String domain) {
+        java.util.Optional<String> moved = moves.apply(domain);
+        if (moved.isPresent()) {
+            return forBackend(moved.get());
+        }
         return byDomain.getOrDefault(domain, maildirs);
+    }
+
+    /** The store of a backend by name: its Cyrus store, else the maildirs under mail.root (a Dovecot backend). */
+    public Store forBackend(String backend) {
+        return byBackend.getOrDefault(backend, maildirs);
     }
 
     /** Dovecot reading hostd's tables: nothing to do but read and remove the maildir. */

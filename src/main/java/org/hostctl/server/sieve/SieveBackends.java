@@ -12,6 +12,8 @@ public final class SieveBackends {
     private final Map<String, SieveBackend> byName = new LinkedHashMap<>();
     private final Map<String, SieveBackend> byDomain = new LinkedHashMap<>();
     private final SieveBackend fallback;
+    private volatile java.util.function.Function<String, java.util.Optional<String>> moves =
+            d -> java.util.Optional.empty();
 
     /** Builds every configured backend; an inconsistent configuration is an error naming the setting. */
     public SieveBackends(HostdConfig.Sieve config, SieveBackendFactory factory) {
@@ -60,9 +62,30 @@ public final class SieveBackends {
         }
     }
 
-    /** The backend of a canonical (ASCII, lower-case) domain. */
+    /**
+     * Makes {@link #forDomain} ask {@code movedTo} first: the mail backend a domain was moved to ({@code hostd
+     * domain move}, kept in the store). Returns this.
+     */
+    public SieveBackends withMoves(java.util.function.Function<String, java.util.Optional<String>> movedTo) {
+        this.moves = java.util.Objects.requireNonNull(movedTo);
+        return this;
+    }
+
+    /**
+     * The backend of a canonical (ASCII, lower-case) domain: that of the mail backend it was moved to, else the one
+     * listing it, else the default one.
+     */
     public SieveBackend forDomain(String domain) {
+        java.util.Optional<String> moved = moves.apply(domain);
+        if (moved.isPresent()) {
+            return forBackend(moved.get());
+        }
         return byDomain.getOrDefault(domain, fallback);
+    }
+
+    /** The ManageSieve backend of this name (a mail backend's), else the default one. */
+    public SieveBackend forBackend(String name) {
+        return byName.getOrDefault(name, fallback);
     }
 
     /** All backends by name, the embedded one first. */

@@ -32,6 +32,7 @@ public final class MailBackends {
     private final Map<String, Backend> byName = new LinkedHashMap<>();
     private final Map<String, String> byDomain = new LinkedHashMap<>();
     private final HostdConfig.Sieve sieve;
+    private volatile java.util.function.Function<String, Optional<String>> moves = d -> Optional.empty();
 
     /** Resolves the configuration; an inconsistent one is an error naming the setting. */
     public MailBackends(HostdConfig config) {
@@ -53,6 +54,10 @@ public final class MailBackends {
             }
             if (b.pop3Port() < 1 || b.pop3Port() > 65535) {
                 throw new IllegalArgumentException(where + ": pop3Port must be 1-65535");
+            }
+            if (b.transport() != null && !b.transport().matches("[a-z0-9-]{1,32}:[\\x21-\\x7e&&[^,{}]]{1,200}")) {
+                throw new IllegalArgumentException(where + ".transport must be a Postfix transport such as"
+                        + " lmtp:unix:/var/lib/cyrus-hostd/run/lmtp or lmtp:inet:10.0.0.12:24");
             }
             if (!List.of(HostdConfig.MailBackendConfig.DOVECOT, HostdConfig.MailBackendConfig.CYRUS).contains(b.kind())) {
                 throw new IllegalArgumentException(where + ".kind must be " + HostdConfig.MailBackendConfig.DOVECOT
@@ -130,8 +135,27 @@ public final class MailBackends {
         return Optional.ofNullable(name == null ? null : byName.get(name));
     }
 
-    /** The backend serving a canonical domain, if one lists it. */
+    /**
+     * Makes {@link #forDomain} ask {@code movedTo} first: the backend a domain was moved to ({@code hostd domain
+     * move}, kept in the store), which wins over the configured lists. Returns this.
+     */
+    public MailBackends withMoves(java.util.function.Function<String, Optional<String>> movedTo) {
+        this.moves = java.util.Objects.requireNonNull(movedTo);
+        return this;
+    }
+
+    /** The backend serving a canonical domain: the one it was moved to, else the one listing it, if any. */
     public Optional<Backend> forDomain(String domain) {
+        Optional<String> moved = moves.apply(domain);
+        if (moved.isPresent()) {
+            return byName(moved.get());
+        }
+        String name = byDomain.get(domain);
+        return name == null ? Optional.empty() : Optional.of(byName.get(name));
+    }
+
+    /** The backend whose configured list names a canonical domain (hostd.yaml), ignoring moves. */
+    public Optional<Backend> listing(String domain) {
         String name = byDomain.get(domain);
         return name == null ? Optional.empty() : Optional.of(byName.get(name));
     }

@@ -51,9 +51,30 @@ class MailStoresTest {
                     - {name: cy-b, kind: cyrus, host: 127.0.0.1, imapPort: 1143, pop3Port: 1110, domains: [b.example]}
                 """, HostdConfig.class);
         assertThat(MailStores.routes(c.mail().backends())).containsExactly(
-                new MailRouteRepository.Route("a.example", "mx-a", "dovecot", "10.0.0.1", 143, 110),
-                new MailRouteRepository.Route("a2.example", "mx-a", "dovecot", "10.0.0.1", 143, 110),
-                new MailRouteRepository.Route("b.example", "cy-b", "cyrus", "127.0.0.1", 1143, 1110));
+                new MailRouteRepository.Route("a.example", "mx-a", "dovecot", "10.0.0.1", 143, 110,
+                        "lmtp:inet:10.0.0.1:24"),
+                new MailRouteRepository.Route("a2.example", "mx-a", "dovecot", "10.0.0.1", 143, 110,
+                        "lmtp:inet:10.0.0.1:24"),
+                new MailRouteRepository.Route("b.example", "cy-b", "cyrus", "127.0.0.1", 1143, 1110,
+                        "lmtp:inet:127.0.0.1:24"));
+    }
+
+    @Test
+    void a_moved_domain_is_routed_to_the_backend_it_was_moved_to_and_a_vanished_one_is_an_error() throws Exception {
+        HostdConfig c = new ObjectMapper(new YAMLFactory()).readValue("""
+                mail:
+                  backends:
+                    - {name: mx-a, host: 10.0.0.1, domains: [a.example, b.example]}
+                    - {name: cy-b, kind: cyrus, host: 127.0.0.1, imapPort: 1143, lmtpPort: 0,
+                       transport: "lmtp:unix:/var/lib/cyrus-hostd/run/lmtp", domains: [c.example]}
+                """, HostdConfig.class);
+        assertThat(MailStores.routes(c.mail().backends(), java.util.Map.of("b.example", "cy-b", "d.example", "mx-a")))
+                .extracting(r -> r.domain() + " " + r.backend() + " " + r.transport())
+                .containsExactlyInAnyOrder("a.example mx-a lmtp:inet:10.0.0.1:24",
+                        "b.example cy-b lmtp:unix:/var/lib/cyrus-hostd/run/lmtp",
+                        "c.example cy-b lmtp:unix:/var/lib/cyrus-hostd/run/lmtp", "d.example mx-a lmtp:inet:10.0.0.1:24");
+        assertThatThrownBy(() -> MailStores.routes(c.mail().backends(), java.util.Map.of("b.example", "gone")))
+                .hasMessageContaining("domain b.example was moved to mail backend gone");
     }
 
     @Test
