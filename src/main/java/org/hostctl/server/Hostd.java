@@ -325,6 +325,11 @@ public final class Hostd implements AutoCloseable {
         return sieve;
     }
 
+    /** The {@code mail_route} table the proxy and Postfix read. */
+    public org.hostctl.server.store.MailRouteRepository mailRoutes() {
+        return new org.hostctl.server.store.MailRouteRepository(db);
+    }
+
     /** Moves a mail domain to another backend ({@code hostd domain move}). */
     public org.hostctl.server.service.DomainMover domainMover() {
         return domainMover;

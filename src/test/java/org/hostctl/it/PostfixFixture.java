@@ -395,6 +395,7 @@ public final class PostfixFixture implements AutoCloseable {
     private int submissionPort;
     private String saslPath;
     private String myHostname = MY_HOSTNAME;
+    private boolean mailRoutes;
     private long masterPid = -1;
     private Duration startDuration;
 
@@ -442,6 +443,26 @@ public final class PostfixFixture implements AutoCloseable {
         PostfixFixture fixture = new PostfixFixture(dir, backend, lmtpPort, Map.copyOf(transports));
         fixture.launch();
         return fixture;
+    }
+
+    /**
+     * Like {@link #start(Path, Backend, int)}, with the kit's {@code hostd-transport.cf} as {@code transport_maps}:
+     * each domain with a {@code mail_route} transport goes where hostd routes it (one Postfix in front of several
+     * backends), the others to LMTP on {@code lmtpPort}.
+     */
+    public static PostfixFixture startWithMailRoutes(Path runDir, Sqlite backend, int lmtpPort) throws IOException {
+        PostfixFixture fixture = new PostfixFixture(runDir.toAbsolutePath().normalize(), backend, lmtpPort, Map.of());
+        fixture.mailRoutes = true;
+        requireSafePath(fixture.runDir);
+        requireSafePath(backend.db());
+        fixture.launch();
+        return fixture;
+    }
+
+    /** The kit's {@code hostd-transport.cf} for an SQLite store. */
+    static String transportMap(Path db, Path configDirectory) {
+        return ProviderKit.render("postfix/hostd-transport.cf", Map.of("SQLITE_DB", db.toString(),
+                "POSTFIX_ETC", configDirectory.toString(), "MAP_TYPE", "sqlite"));
     }
 
     /**
@@ -604,8 +625,14 @@ public final class PostfixFixture implements AutoCloseable {
         for (Table table : Table.values()) {
             writeConfig(configDirectory().resolve(table.fileName(backend.mapType())), backend.mapFile(table));
         }
+        String routes = "";
+        if (mailRoutes) {
+            Path file = configDirectory().resolve("hostd-transport.cf");
+            writeConfig(file, transportMap(((Sqlite) backend).db(), configDirectory()));
+            routes = "transport_maps = sqlite:" + file + "\n";
+        }
         writeConfig(configDirectory().resolve("main.cf"), mainCf(runDir, backend.mapType(), lmtpPort, myHostname)
-                + transportMaps(transports) + (saslPath == null ? "" : tls()));
+                + transportMaps(transports) + routes + (saslPath == null ? "" : tls()));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             Result last = null;

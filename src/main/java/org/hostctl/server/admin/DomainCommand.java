@@ -46,16 +46,16 @@ public final class DomainCommand {
     }
 
     @Command(name = "move", sortOptions = false,
-            description = {"Move a mail domain to another mail backend (mail.backends of hostd.yaml).",
+            description = {"Move a mail domain to another mail backend (mail.backends of hostd.yaml).", "",
                 "Refuses, changing nothing, when the domain or backend is unknown (exit 3), the domain is already"
-                        + " there (exit 5) or the target's IMAP, LMTP or ManageSieve does not answer (exit 6).",
+                        + " there (exit 5) or the target's IMAP, LMTP or ManageSieve does not answer (exit 6).", "",
                 "Then, in this order: creates every mailbox of the domain on the target (Cyrus: CREATE, SETQUOTA,"
                         + " SETACL as mailbox create; disabled and deleted ones closed to their owner; a Dovecot"
                         + " reading hostd's tables needs nothing), copies each mailbox's Sieve scripts and which one"
                         + " is active through the target's ManageSieve, and only then switches the domain in the"
                         + " store (domain.backend and its mail_route row), so that the proxy sends logins and Postfix"
                         + " new mail to the target. If a step fails, the domain stays on the old backend and the"
-                        + " message lists what was created on the target; running the move again goes on.",
+                        + " message lists what was created on the target; running the move again goes on.", "",
                 "NOT moved: the mail itself (messages and folders). The output gives the command per mailbox:"
                         + " imapsync (not packaged in Debian 12) with --passfile1/--passfile2 and admin or master"
                         + " user logins, or doveadm backup between two Dovecot backends. Deleted mailboxes keep"

@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             "  hostd account add alice --webspace /srv/www/alice \\",
             "      --docroot public_html=https://alice.example/",
             "  hostd domain add alice example.com",
+            "  hostd domain move example.com --backend cy-b --dry-run",
             "  hostd token add alice > alice.token",
             "  hostd notice add --service mail --backend mx1 --title 'mx1 is down' \\",
             "      --body-file note.txt",

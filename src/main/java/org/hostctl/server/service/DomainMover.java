@@ -275,8 +275,11 @@ public final class DomainMover {
             HostdConfig.MailBackendConfig target, List<MailboxRow> boxes) {
         List<String> out = new ArrayList<>();
         out.add("the mail itself (messages and folders) stays on " + describe(from) + ": copy it per mailbox with the"
-                + " command shown (mailCommand), while both backends run; new mail goes to " + target.name()
-                + " from the switch on");
+                + " command listed for it, after the switch, while both backends run; new mail goes to "
+                + target.name() + " from the switch on");
+        out.add("Postfix processes keep the last address they resolved for up to 30 s: a message in that window may"
+                + " still land on " + describe(from) + " (the copy after the switch takes it along; postfix reload"
+                + " ends the window at once)");
         boolean dovecotToDovecot = !isCyrus(source) && !isCyrus(target);
         if (dovecotToDovecot) {
             out.add("Dovecot to Dovecot: doveadm backup (dsync, Debian 12 dovecot-core) run on the old backend, to"

@@ -42,6 +42,21 @@ class MailBackendsTest {
     }
 
     @Test
+    void a_domain_moved_in_the_store_is_served_by_the_backend_it_was_moved_to() throws Exception {
+        MailBackends b = of("""
+                mail:
+                  backends:
+                    - {name: mx-a, host: 10.0.0.1, domains: [a.example, b.example]}
+                    - {name: cy-b, kind: cyrus, host: 127.0.0.1, transport: "lmtp:unix:/run/cyrus/lmtp"}
+                """).withMoves(d -> d.equals("b.example") ? java.util.Optional.of("cy-b") : java.util.Optional.empty());
+        assertThat(b.forDomain("a.example").orElseThrow().name()).isEqualTo("mx-a");
+        assertThat(b.forDomain("b.example").orElseThrow().name()).isEqualTo("cy-b");
+        assertThat(b.listing("b.example").orElseThrow().name()).isEqualTo("mx-a");
+        assertThatThrownBy(() -> of("mail: {backends: [{name: x, host: h, transport: \"lmtp:inet:h:24\\nbad\"}]}"))
+                .hasMessageContaining("mail.backends[x].transport must be a Postfix transport");
+    }
+
+    @Test
     void inconsistent_settings_are_refused_naming_the_setting() {
         String[][] cases = {
             {"mail: {backends: [{name: mx-a, host: h, domains: [a.example]}]}\n"
