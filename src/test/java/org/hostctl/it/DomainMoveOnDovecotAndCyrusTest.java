@@ -244,6 +244,29 @@ class DomainMoveOnDovecotAndCyrusTest {
 
     @Test
     @Order(4)
+    void a_step_failing_midway_leaves_the_domain_on_the_old_backend_and_says_what_was_created() throws IOException {
+        Path proxySecret = data.resolve("cyrus-proxy.pw");
+        Files.writeString(proxySecret, "not-the-proxy-password\n"); // read afresh by the command: PUTSCRIPT fails
+        HostctlRun run;
+        try {
+            run = hostd("domain", "move", "a.example", "--backend", "cy-b");
+        } finally {
+            Files.writeString(proxySecret, PROXY_PASSWORD + "\n");
+        }
+        assertThat(run.exitCode()).as(run.toString()).isIn(5, 6);
+        assertThat(run.err().strip().lines()).hasSize(1);
+        assertThat(run.err()).contains("moving a.example to cy-b failed while storing Sieve script zip of"
+                + " ann@a.example").contains("the domain stays on mx-a")
+                .contains("Created on cy-b so far: mailbox ann@a.example, mailbox bob@a.example, mailbox"
+                        + " cid@a.example").doesNotContain(PROXY_PASSWORD);
+        assertThat(route().backend()).isEqualTo("mx-a");
+        assertThat(onCyrus("ann@a.example")).as("created, and kept for the next attempt").isTrue();
+        assertThat(ok(h.run("mailbox", "show", "ann@a.example", "-o", "json")).out())
+                .as("still on Dovecot").doesNotContain("\"usageSource\" : \"cyrus\"");
+    }
+
+    @Test
+    @Order(5)
     void the_move_creates_the_mailboxes_and_the_active_script_on_cyrus_and_new_mail_goes_there() throws Exception {
         HostctlRun run = ok(hostd("domain", "move", "a.example", "--backend", "cy-b"));
         assertThat(run.out()).contains("Moved a.example from mx-a (dovecot) to cy-b (cyrus)")
@@ -288,7 +311,7 @@ class DomainMoveOnDovecotAndCyrusTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void moved_back_new_mail_goes_to_dovecot_again_next_to_the_old_mail() throws Exception {
         HostctlRun run = ok(hostd("domain", "move", "a.example", "--backend", "mx-a"));
         assertThat(run.out()).contains("Moved a.example from cy-b (cyrus) to mx-a (dovecot)")
