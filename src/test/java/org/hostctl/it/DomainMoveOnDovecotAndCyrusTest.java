@@ -282,6 +282,7 @@ class DomainMoveOnDovecotAndCyrusTest {
                 .doesNotContain(ADMIN_PASSWORD).doesNotContain(MASTER).doesNotContain(PROXY_PASSWORD);
         MailRouteRepository.Route r = route();
         assertThat(r.backend()).isEqualTo("cy-b");
+        assertThat(ok(hostd("domain", "list", "alice")).out()).containsPattern("a\\.example +alice +\\S+ +cy-b");
         assertThat(r.kind()).isEqualTo("cyrus");
         assertThat(r.transport()).isEqualTo("lmtp:unix:" + cyrus.lmtpSocket());
         for (String address : List.of("ann@a.example", "bob@a.example", "cid@a.example")) {

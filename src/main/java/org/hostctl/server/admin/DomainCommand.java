@@ -20,10 +20,15 @@ public final class DomainCommand {
     @Spec
     CommandSpec spec;
 
-    /** The JSON shape of a domain. */
-    record DomainView(String name, String account, String createdAt) {
-        static DomainView of(DomainRow d) {
-            return new DomainView(d.name(), d.account(), d.createdAt().toString());
+    /**
+     * The JSON shape of a domain.
+     *
+     * @param backend the mail backend holding its mailboxes (moved there, else listing it in hostd.yaml), null when
+     *     none does
+     */
+    record DomainView(String name, String account, String createdAt, String backend) {
+        static DomainView of(DomainRow d, String backend) {
+            return new DomainView(d.name(), d.account(), d.createdAt().toString(), backend);
         }
     }
 
@@ -31,7 +36,7 @@ public final class DomainCommand {
             footer = {"", "Examples:", "  hostd domain add alice example.com", "  hostd domain add alice bücher.example"})
     int add(@Parameters(paramLabel = "ACCOUNT") String account, @Parameters(paramLabel = "DOMAIN") String domain) {
         try (Hostd hostd = root.open()) {
-            print(List.of(hostd.mailboxes().addDomain(account, domain)), true);
+            print(hostd, List.of(hostd.mailboxes().addDomain(account, domain)), true);
         }
         return 0;
     }
@@ -40,7 +45,7 @@ public final class DomainCommand {
     int list(@Parameters(paramLabel = "ACCOUNT") String account) {
         try (Hostd hostd = root.open()) {
             hostd.accounts().show(account);
-            print(hostd.mailboxes().domainsOf(account), false);
+            print(hostd, hostd.mailboxes().domainsOf(account), false);
         }
         return 0;
     }
@@ -121,13 +126,14 @@ public final class DomainCommand {
         return 0;
     }
 
-    private void print(List<DomainRow> rows, boolean single) {
+    private void print(Hostd hostd, List<DomainRow> rows, boolean single) {
+        java.util.function.Function<DomainRow, String> backend = d -> hostd.domainMover().backendOf(d.name());
         if (root.json()) {
-            List<DomainView> views = rows.stream().map(DomainView::of).toList();
+            List<DomainView> views = rows.stream().map(d -> DomainView.of(d, backend.apply(d))).toList();
             AdminOutput.json(spec.commandLine().getOut(), single ? views.get(0) : views);
             return;
         }
-        AdminOutput.table(spec.commandLine().getOut(), rows, List.of("DOMAIN", "ACCOUNT", "CREATED"), DomainRow::name,
-                DomainRow::account, d -> d.createdAt().toString());
+        AdminOutput.table(spec.commandLine().getOut(), rows, List.of("DOMAIN", "ACCOUNT", "CREATED", "BACKEND"),
+                DomainRow::name, DomainRow::account, d -> d.createdAt().toString(), backend);
     }
 }

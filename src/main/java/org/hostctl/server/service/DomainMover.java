@@ -89,6 +89,11 @@ public final class DomainMover {
         this.timeout = timeout;
     }
 
+    /** The mail backend holding a canonical domain now (moved there, else listing it), null when none does. */
+    public String backendOf(String domain) {
+        return backends.forDomain(domain).map(MailBackends.Backend::name).orElse(null);
+    }
+
     /** One mailbox's Sieve scripts as read from the old backend. */
     private record Scripts(Map<String, String> texts, String active, String problem) {}
 
