@@ -211,6 +211,30 @@ public final class DomainMover {
                     m.scripts(), m.activeScript(), m.sieve().replaceFirst("^copy through", "copied through"),
                     m.mailCommand()));
         }
+        // a mailbox created meanwhile went to the old backend: make it on the target too
+        java.util.Set<String> known = new java.util.HashSet<>();
+        boxes.forEach(b -> known.add(b.email()));
+        List<String> late = new ArrayList<>(notMoved);
+        for (MailboxRow b : mail.mailboxes(List.of(name))) {
+            if (known.contains(b.email())) {
+                continue;
+            }
+            String onTarget = cyrus ? "created after the switch (it was made during the move)"
+                    : "nothing to create (Dovecot reads hostd's tables)";
+            try {
+                store.create(b);
+                if (b.deletedAt() != null || !b.active()) {
+                    store.access(b, false);
+                }
+            } catch (RuntimeException e) {
+                onTarget = "NOT created (it was made on " + describe(from) + " during the move): " + e.getMessage();
+                late.add(b.email() + " was created during the move and could not be made on " + target.name()
+                        + ": create it there as the Cyrus admin (CREATE, SETQUOTA, SETACL, e.g. with cyradm)");
+            }
+            result.add(new MailboxMove(b.email(), state(b), onTarget, List.of(), null, "not copied (made during the"
+                    + " move)", mailCommand(b.email(), source, target)));
+        }
+        notMoved = late;
         return new Report(name, from, kind(source, from), target.name(), target.kind(), false, true, result,
                 routing, notMoved);
     }
