@@ -36,6 +36,7 @@ class MailboxesOnCyrusTest {
     private static CyrusFixture cyrus;
     private static TestHostd hostd;
     private static Hostctl h;
+    private static Path vmail;
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
 
     /** The {@code mail.backends} entry of a Cyrus fixture, its admin password in {@code passwordFile}. */
@@ -50,6 +51,7 @@ class MailboxesOnCyrusTest {
         CyrusFixture.assumeAvailable();
         cyrus = CyrusFixture.start(ADMIN_PASSWORD, PROXY_PASSWORD);
         Path data = TestHostd.dataDir(tmp.resolve("data"));
+        vmail = tmp.resolve("vmail");
         Files.writeString(data.resolve("cyrus-admin.pw"), ADMIN_PASSWORD + "\n");
         String config = Fixtures.CONFIG + "mail:\n  root: \"" + tmp.resolve("vmail") + "\"\n  retentionDays: 30\n"
                 + "  backends:\n" + backend("cy-b", cyrus, "cyrus-admin.pw", "b.example");
@@ -202,6 +204,27 @@ class MailboxesOnCyrusTest {
         assertThat(run.err()).contains("cy-b");
         assertThat(exists("huge@b.example")).isFalse();
         assertThat(h.run("mailbox", "show", "huge@b.example").exitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void an_autoresponder_cyrus_would_never_run_is_refused_and_nothing_is_written() throws IOException {
+        create("olga@b.example");
+
+        HostctlRun set = h.runWithStdin("Back on Monday.\n", "autoreply", "set", "olga@b.example", "--subject",
+                "Away", "--text-file", "-");
+
+        assertThat(set.exitCode()).as(set.toString()).isEqualTo(5);
+        assertThat(set.err()).isEqualTo("hostctl: autoresponders are not available for olga@b.example: b.example is"
+                + " on the Cyrus backend cy-b; add a vacation rule to the mailbox's Sieve script instead (hostctl sieve"
+                + " edit)\n");
+        HostctlRun show = h.run("autoreply", "show", "olga@b.example", "-o", "json");
+        assertThat(show.exitCode()).as(show.toString()).isZero();
+        assertThat(Json.mapper().readTree(show.out()).path("enabled").asBoolean()).isFalse();
+        try (var files = Files.exists(vmail) ? Files.walk(vmail) : java.util.stream.Stream.<Path>empty()) {
+            assertThat(files.filter(f -> f.getFileName().toString().contains("vacation"))).as("no vacation script")
+                    .isEmpty();
+        }
+        assertThat(h.run("autoreply", "off", "olga@b.example").exitCode()).isZero();
     }
 
     @Test

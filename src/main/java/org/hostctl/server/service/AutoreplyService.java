@@ -39,6 +39,7 @@ public final class AutoreplyService {
 
     public Autoreply set(Principal p, String address, Autoreply req) {
         MailboxRow m = mailboxes.live(p, address);
+        mailboxes.requireAutoreplies(m);
         mailboxes.requireBackend(m);
         String subject = req.subject() == null ? "" : req.subject().strip();
         String refused = TenantText.refused(subject, false);

@@ -231,6 +231,20 @@ public final class MailboxService {
         return show(p, r.email());
     }
 
+    /**
+     * Refuses an autoresponder for a mailbox on a Cyrus backend (422 {@code autoreply-unsupported}): hostd writes
+     * it as a Sieve script Dovecot runs before the customer's own ({@code sieve_before}); Cyrus runs only the one
+     * active script, so the reply would silently never be sent.
+     */
+    public void requireAutoreplies(MailboxRow r) {
+        if (stores.forDomain(r.domain()) instanceof MailStores.CyrusStore cyrus) {
+            throw new ServiceException(ServiceException.Kind.POLICY, "autoreply-unsupported", "autoresponders are"
+                    + " not available for " + r.email() + ": " + r.domain() + " is on the Cyrus backend "
+                    + cyrus.backend() + "; add a vacation rule to the mailbox's Sieve script instead (hostctl sieve"
+                    + " edit)");
+        }
+    }
+
     /** Refuses a change to the mailbox while its mail backend is down (503 naming the backend). */
     public void requireBackend(MailboxRow r) {
         gate.requireUp(r.domain());
