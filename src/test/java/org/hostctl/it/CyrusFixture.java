@@ -29,13 +29,13 @@ import java.util.stream.Stream;
 
 /**
  * A private Cyrus IMAP 3.6 on 127.0.0.1 started from the provider kit's {@code cyrus/imapd.conf} and
- * {@code cyrus/cyrus.conf}: Cyrus's master with imapd, lmtpd (TCP, and the unix socket {@link #lmtpSocket()}
+ * {@code cyrus/cyrus.conf}: Cyrus's master with imapd, pop3d, lmtpd (TCP, and the unix socket {@link #lmtpSocket()}
  * that needs no authentication) and timsieved, every port chosen free at start. Config, databases, spool, Sieve
  * scripts, sockets and the sasldb with the admin {@value #ADMIN} and the trusted proxy user {@value #PROXY} live
  * under one directory {@link #dir()}; {@code /etc/imapd.conf} is never read.
  *
  * <p>Runs as root (CI on Debian 12); the master becomes {@code cyrus}. Debian's cyrus-imapd conflicts with
- * dovecot-imapd, so its imapd comes from {@value #IMAPD_DIR} (see .ci/install-packages), the rest from
+ * dovecot-imapd, so its imapd and pop3d come from {@value #IMAPD_DIR} (see .ci/install-packages), the rest from
  * cyrus-common; {@code DIR/bin} links both, as the kit's {@code @CYRUS_BIN@}.
  *
  * <pre>{@code
@@ -57,6 +57,8 @@ public final class CyrusFixture implements AutoCloseable {
     static final Path SASLPASSWD2 = Path.of("/usr/sbin/saslpasswd2");
     static final String CYRUS_USER = "cyrus";
     private static final List<String> PROGRAMS = List.of("master", "lmtpd", "timsieved", "ctl_cyrusdb", "cyr_expire");
+    /** The programs of the cyrus-imapd package, unpacked in {@value #IMAPD_DIR}. */
+    private static final List<String> IMAPD_PROGRAMS = List.of("imapd", "pop3d");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
@@ -66,6 +68,7 @@ public final class CyrusFixture implements AutoCloseable {
     private final Path dir;
     private final Thread shutdownHook = new Thread(this::closeQuietly, "cyrus-fixture-stop");
     private int imapPort;
+    private int pop3Port;
     private int lmtpPort;
     private int sievePort;
     private Process master;
@@ -77,7 +80,8 @@ public final class CyrusFixture implements AutoCloseable {
     /** Components missing for the fixture; empty when it can run. */
     public static List<String> missingComponents() {
         List<String> missing = new ArrayList<>();
-        Stream.concat(Stream.of(Path.of(IMAPD_DIR, "imapd"), SASLPASSWD2), PROGRAMS.stream().map(COMMON_BIN::resolve))
+        Stream.concat(Stream.concat(IMAPD_PROGRAMS.stream().map(p -> Path.of(IMAPD_DIR, p)), Stream.of(SASLPASSWD2)),
+                        PROGRAMS.stream().map(COMMON_BIN::resolve))
                 .filter(p -> !Files.isExecutable(p))
                 .forEach(p -> missing.add(p.toString()));
         if (!runningAsRoot()) {
@@ -109,6 +113,11 @@ public final class CyrusFixture implements AutoCloseable {
         return imapPort;
     }
 
+    /** POP3 (pop3d), where the proxy sends POP3 sessions: the backend's {@code pop3Port}. */
+    public int pop3Port() {
+        return pop3Port;
+    }
+
     /** LMTP over TCP: Cyrus asks clients to authenticate here (AUTH PLAIN as the admin). */
     public int lmtpPort() {
         return lmtpPort;
@@ -126,6 +135,11 @@ public final class CyrusFixture implements AutoCloseable {
     /** A connected IMAP client (greeting read); close it. */
     public ImapClient imap() throws IOException {
         return ImapClient.connect("127.0.0.1", imapPort, CLIENT_TIMEOUT);
+    }
+
+    /** A connected POP3 client (greeting read); close it. */
+    public Pop3Client pop3() throws IOException {
+        return Pop3Client.connect("127.0.0.1", pop3Port, CLIENT_TIMEOUT);
     }
 
     /** A connected LMTP client on the unix socket (greeting read); close it. */
@@ -241,7 +255,9 @@ public final class CyrusFixture implements AutoCloseable {
         for (String program : PROGRAMS) {
             Files.createSymbolicLink(dir.resolve("bin").resolve(program), COMMON_BIN.resolve(program));
         }
-        Files.createSymbolicLink(dir.resolve("bin/imapd"), Path.of(IMAPD_DIR, "imapd"));
+        for (String program : IMAPD_PROGRAMS) {
+            Files.createSymbolicLink(dir.resolve("bin").resolve(program), Path.of(IMAPD_DIR, program));
+        }
         saslUser(ADMIN, adminPassword);
         saslUser(PROXY, proxyPassword);
         UserPrincipal cyrus = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(CYRUS_USER);
@@ -275,6 +291,7 @@ public final class CyrusFixture implements AutoCloseable {
                 "CYRUS_DIR", dir.toString(),
                 "CYRUS_BIN", dir.resolve("bin").toString(),
                 "CYRUS_IMAP", "127.0.0.1:" + imapPort,
+                "CYRUS_POP3", "127.0.0.1:" + pop3Port,
                 "CYRUS_LMTP", "127.0.0.1:" + lmtpPort,
                 "CYRUS_SIEVE", "127.0.0.1:" + sievePort);
         for (String name : List.of("imapd.conf", "cyrus.conf")) {
@@ -300,7 +317,7 @@ public final class CyrusFixture implements AutoCloseable {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        for (int port : new int[] {imapPort, lmtpPort, sievePort}) {
+        for (int port : new int[] {imapPort, pop3Port, lmtpPort, sievePort}) {
             waitUntil(deadline, () -> accepts(port), "listener on 127.0.0.1:" + port);
         }
         waitUntil(deadline, () -> Files.exists(lmtpSocket(), LinkOption.NOFOLLOW_LINKS), "socket " + lmtpSocket());
@@ -324,7 +341,7 @@ public final class CyrusFixture implements AutoCloseable {
 
     private void choosePorts() {
         Set<Integer> ports = new LinkedHashSet<>();
-        while (ports.size() < 3) {
+        while (ports.size() < 4) {
             int port = freePort();
             if (!accepts(port)) {
                 ports.add(port);
@@ -334,6 +351,7 @@ public final class CyrusFixture implements AutoCloseable {
         imapPort = p[0];
         lmtpPort = p[1];
         sievePort = p[2];
+        pop3Port = p[3];
     }
 
     private void closeQuietly() {

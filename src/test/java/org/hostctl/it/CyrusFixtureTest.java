@@ -88,6 +88,34 @@ class CyrusFixtureTest {
     }
 
     @Test
+    void pop3_lets_the_proxy_user_act_for_a_mailbox_that_cannot_log_in_itself() throws IOException {
+        try (ImapClient admin = cyrus.imap()) {
+            admin.login(CyrusFixture.ADMIN, ADMIN_PASSWORD);
+            assertThat(admin.command("CREATE \"user/gail@b.example\"").ok()).isTrue();
+        }
+        try (LmtpClient lmtp = cyrus.lmtp()) {
+            assertThat(lmtp.lhlo("test").positive()).isTrue();
+            assertThat(lmtp.mailFrom("sender@a.example").positive()).isTrue();
+            assertThat(lmtp.rcptTo("gail@b.example").positive()).isTrue();
+            assertThat(lmtp.data("Subject: hello gail\n\nbody\n")).allMatch(LmtpClient.Reply::positive);
+        }
+        try (Pop3Client pop3 = cyrus.pop3()) {
+            assertThat(pop3.login("gail@b.example", PROXY_PASSWORD).ok()).isFalse();
+        }
+        try (Pop3Client pop3 = cyrus.pop3()) {
+            assertThat(pop3.authenticatePlain("gail@b.example", CyrusFixture.PROXY, "wrong").ok()).isFalse();
+        }
+        try (Pop3Client pop3 = cyrus.pop3()) {
+            assertThat(pop3.greeting()).contains("Cyrus POP3");
+            Pop3Client.Reply auth = pop3.authenticatePlain("gail@b.example", CyrusFixture.PROXY, PROXY_PASSWORD);
+            assertThat(auth.ok()).as(auth.toString()).isTrue();
+            assertThat(pop3.stat().messages()).isEqualTo(1);
+            assertThat(Pop3Client.subject(pop3.retr(1))).isEqualTo("hello gail");
+            assertThat(pop3.quit().ok()).isTrue();
+        }
+    }
+
+    @Test
     void managesieve_greets() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", cyrus.sievePort());
              BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),

@@ -41,9 +41,10 @@ import org.apache.commons.codec.digest.Sha2Crypt;
 /**
  * A private Dovecot 2.3 on 127.0.0.1 whose mailboxes come from hostd's SQL tables ({@code mailbox}, read with
  * the {@code sqlite} or {@code pgsql} driver). Listeners, every port chosen free at start: IMAP, ManageSieve,
- * LMTP (TCP and the unix socket {@link #lmtpSocket()}), auth (TCP and {@link #authSocket()}) and the
- * quota-status policy service for Postfix. Config, sockets, state, log, mail homes and the optional
- * self-signed certificate live under one directory {@link #dir()}; {@code /etc/dovecot} is never read.
+ * LMTP (TCP and the unix socket {@link #lmtpSocket()}), auth (TCP and {@link #authSocket()}), the
+ * quota-status policy service for Postfix and, when {@link Builder#pop3(boolean) asked for}, POP3. Config,
+ * sockets, state, log, mail homes and the optional self-signed certificate live under one directory
+ * {@link #dir()}; {@code /etc/dovecot} is never read.
  *
  * <p>Runs as root (CI on Debian 12): mail processes run as {@code vmail}, created with {@code useradd --system}
  * when missing. The fixture never creates tables; the test (like hostd) owns the database, and a SQLite file
@@ -122,12 +123,14 @@ public final class DovecotFixture implements AutoCloseable {
     private final boolean ssl;
     private final Duration authFailureDelay;
     private final char[] masterPassword;
+    private final boolean pop3;
     private final Thread shutdownHook = new Thread(this::closeQuietly, "dovecot-fixture-stop");
     private int imapPort;
     private int lmtpPort;
     private int sievePort;
     private int authPort;
     private int quotaStatusPort;
+    private int pop3Port;
     private Process master;
     private Duration startDuration;
     private boolean deleteDirOnStop;
@@ -139,6 +142,7 @@ public final class DovecotFixture implements AutoCloseable {
         this.ssl = builder.ssl;
         this.authFailureDelay = builder.authFailureDelay;
         this.masterPassword = builder.masterPassword.clone();
+        this.pop3 = builder.pop3;
     }
 
     // ---------------------------------------------------------------- API
@@ -160,6 +164,7 @@ public final class DovecotFixture implements AutoCloseable {
         private boolean ssl;
         private Duration authFailureDelay = Duration.ZERO;
         private char[] masterPassword;
+        private boolean pop3;
 
         private Builder(Driver driver, String connect) {
             if (driver == null || connect == null) {
@@ -181,6 +186,15 @@ public final class DovecotFixture implements AutoCloseable {
         /** {@code ssl = yes} with a self-signed certificate in {@code DIR/ssl} (STARTTLS offered, not required). */
         public Builder ssl(boolean ssl) {
             this.ssl = ssl;
+            return this;
+        }
+
+        /**
+         * Also serves POP3 on a free port ({@link DovecotFixture#pop3Port()}; package dovecot-pop3d, see
+         * {@link DovecotFixture#missingPop3Components()}). Off by default.
+         */
+        public Builder pop3(boolean pop3) {
+            this.pop3 = pop3;
             return this;
         }
 
@@ -259,6 +273,14 @@ public final class DovecotFixture implements AutoCloseable {
         return missing;
     }
 
+    /** Components missing for {@link Builder#pop3(boolean) POP3} (package dovecot-pop3d); empty when it can run. */
+    public static List<String> missingPop3Components() {
+        return Stream.of(Path.of("/usr/lib/dovecot/pop3"), Path.of("/usr/lib/dovecot/pop3-login"))
+                .filter(p -> !Files.isExecutable(p))
+                .map(Path::toString)
+                .toList();
+    }
+
     public static boolean available() {
         return missingComponents().isEmpty();
     }
@@ -317,6 +339,11 @@ public final class DovecotFixture implements AutoCloseable {
         return sievePort;
     }
 
+    /** POP3, when {@link Builder#pop3(boolean) asked for}; else 0. */
+    public int pop3Port() {
+        return pop3Port;
+    }
+
     /** Dovecot auth protocol (what Postfix {@code smtpd_sasl_type = dovecot} speaks). */
     public int authPort() {
         return authPort;
@@ -339,6 +366,14 @@ public final class DovecotFixture implements AutoCloseable {
     /** A connected IMAP client (greeting read); close it. */
     public ImapClient imap() throws IOException {
         return ImapClient.connect("127.0.0.1", imapPort, CLIENT_TIMEOUT);
+    }
+
+    /** A connected POP3 client (greeting read); close it. Only with {@link Builder#pop3(boolean)}. */
+    public Pop3Client pop3() throws IOException {
+        if (pop3Port == 0) {
+            throw new IllegalStateException("this Dovecot serves no POP3; start it with builder().pop3(true)");
+        }
+        return Pop3Client.connect("127.0.0.1", pop3Port, CLIENT_TIMEOUT);
     }
 
     /** A connected LMTP client over TCP (greeting read); close it. */
@@ -414,7 +449,7 @@ public final class DovecotFixture implements AutoCloseable {
         if (!Files.isRegularFile(configFile())) {
             throw new IllegalStateException("the fixture was closed; its config is gone: " + configFile());
         }
-        for (int port : new int[] {imapPort, lmtpPort, sievePort, authPort, quotaStatusPort}) {
+        for (int port : listenerPorts()) {
             if (accepts(port)) {
                 throw new IllegalStateException("cannot restart: something else answers on 127.0.0.1:" + port);
             }
@@ -521,12 +556,10 @@ public final class DovecotFixture implements AutoCloseable {
         createDirectory(dir.resolve("bin"), "rwxr-xr-x");
         write(dir.resolve("bin/sendmail"), "#!/bin/sh\n# records the message instead of sending it\n"
                 + "f=$(mktemp " + outbox + "/msg.XXXXXX) && cat > \"$f\"\n", "rwxr-xr-x");
-        write(etc.resolve("dovecot.conf"), DovecotFixtureConfig.dovecotConf(new DovecotFixtureConfig.Settings(
-                dir, imapPort, lmtpPort, sievePort, authPort, quotaStatusPort, ids[0], ids[1], ssl,
-                authFailureDelay)), "rw-r--r--");
-        write(etc.resolve("90-hostd.conf"), DovecotFixtureConfig.kitConf(new DovecotFixtureConfig.Settings(
-                dir, imapPort, lmtpPort, sievePort, authPort, quotaStatusPort, ids[0], ids[1], ssl,
-                authFailureDelay)), "rw-r--r--");
+        DovecotFixtureConfig.Settings settings = new DovecotFixtureConfig.Settings(dir, imapPort, lmtpPort,
+                sievePort, authPort, quotaStatusPort, ids[0], ids[1], ssl, authFailureDelay, pop3Port);
+        write(etc.resolve("dovecot.conf"), DovecotFixtureConfig.dovecotConf(settings), "rw-r--r--");
+        write(etc.resolve("90-hostd.conf"), DovecotFixtureConfig.kitConf(settings), "rw-r--r--");
         // read by auth-worker (root); contains no secret but the connect string
         write(etc.resolve("dovecot-sql.conf.ext"), sqlConf(driver, connect, vmailRoot()), "rw-r-----");
         Path masterUsers = etc.resolve("master-users");
@@ -570,7 +603,7 @@ public final class DovecotFixture implements AutoCloseable {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        for (int port : new int[] {imapPort, lmtpPort, sievePort, authPort, quotaStatusPort}) {
+        for (int port : listenerPorts()) {
             waitUntil(deadline, () -> accepts(port), "listener on 127.0.0.1:" + port);
         }
         for (Path socket : List.of(lmtpSocket(), authSocket())) {
@@ -599,7 +632,7 @@ public final class DovecotFixture implements AutoCloseable {
     /** Free ports that nothing answers on (a foreign listener would satisfy the readiness probe). */
     private void choosePorts() throws IOException {
         Set<Integer> ports = new HashSet<>();
-        while (ports.size() < 5) {
+        while (ports.size() < 6) {
             int port = freePort();
             if (!accepts(port)) {
                 ports.add(port);
@@ -611,6 +644,13 @@ public final class DovecotFixture implements AutoCloseable {
         sievePort = p[2];
         authPort = p[3];
         quotaStatusPort = p[4];
+        pop3Port = pop3 ? p[5] : 0;
+    }
+
+    /** The TCP ports this instance listens on. */
+    private int[] listenerPorts() {
+        int[] ports = {imapPort, lmtpPort, sievePort, authPort, quotaStatusPort, pop3Port};
+        return pop3 ? ports : java.util.Arrays.copyOf(ports, 5);
     }
 
     // ---------------------------------------------------------------- stop

@@ -23,7 +23,13 @@ final class DovecotFixtureConfig {
             int vmailUid,
             int vmailGid,
             boolean ssl,
-            Duration authFailureDelay) {}
+            Duration authFailureDelay,
+            int pop3Port) {
+        /** Whether POP3 is served (package dovecot-pop3d); {@code pop3Port} 0 means not. */
+        boolean pop3() {
+            return pop3Port > 0;
+        }
+    }
 
     private DovecotFixtureConfig() {}
 
@@ -56,7 +62,7 @@ final class DovecotFixtureConfig {
                 log_path = %2$s/log/dovecot.log
                 info_log_path = %2$s/log/dovecot.log
                 debug_log_path = %2$s/log/dovecot.log
-                protocols = imap lmtp sieve
+                protocols = imap lmtp sieve%14$s
                 # what Dovecot sends (vacation replies) is recorded in DIR/outbox, never sent
                 sendmail_path = %2$s/bin/sendmail
                 listen = 127.0.0.1
@@ -128,7 +134,7 @@ final class DovecotFixtureConfig {
                 }
                 service pop3-login {
                   inet_listener pop3 {
-                    port = 0
+                %15$s
                   }
                   inet_listener pop3s {
                     port = 0
@@ -180,6 +186,8 @@ final class DovecotFixtureConfig {
                 """.formatted(
                         INSTANCE_NAME, dir, HOSTNAME, ssl.strip(), s.authFailureDelay().toSeconds(),
                         s.vmailUid(), s.vmailGid(), QUOTA_EXCEEDED,
-                        s.imapPort(), s.sievePort(), s.lmtpPort(), s.authPort(), s.quotaStatusPort());
+                        s.imapPort(), s.sievePort(), s.lmtpPort(), s.authPort(), s.quotaStatusPort(),
+                        s.pop3() ? " pop3" : "",
+                        s.pop3() ? "    address = 127.0.0.1\n    port = " + s.pop3Port() : "    port = 0");
     }
 }

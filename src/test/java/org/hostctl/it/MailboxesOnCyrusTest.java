@@ -42,7 +42,8 @@ class MailboxesOnCyrusTest {
     /** The {@code mail.backends} entry of a Cyrus fixture, its admin password in {@code passwordFile}. */
     static String backend(String name, CyrusFixture cyrus, String passwordFile, String... domains) {
         return "    - name: " + name + "\n      kind: cyrus\n      host: 127.0.0.1\n      imapPort: " + cyrus.imapPort()
-                + "\n      lmtpPort: " + cyrus.lmtpPort() + "\n      adminPasswordFile: \"" + passwordFile + "\"\n"
+                + "\n      pop3Port: " + cyrus.pop3Port() + "\n      lmtpPort: " + cyrus.lmtpPort()
+                + "\n      adminPasswordFile: \"" + passwordFile + "\"\n"
                 + "      domains: [" + String.join(", ", domains) + "]\n";
     }
 

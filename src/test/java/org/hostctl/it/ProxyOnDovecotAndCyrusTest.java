@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The provider's mail architecture: a Dovecot IMAP proxy in front of a Dovecot backend (domain a.example) and a
- * Cyrus IMAP backend (b.example), all reading hostd's store; customers log in only at the proxy, with the
- * passwords hostd keeps hashed, and reach their mail on either backend.
+ * The provider's mail architecture: a Dovecot IMAP/POP3 proxy in front of a Dovecot backend (domain a.example)
+ * and a Cyrus IMAP backend (b.example), all reading hostd's store; customers log in only at the proxy, over IMAP
+ * or POP3, with the passwords hostd keeps hashed, and reach their mail on either backend (POP3 sessions go to the
+ * backend's {@code pop3Port}, from hostd's {@code mail_route}).
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ProxyOnDovecotAndCyrusTest {
@@ -45,12 +46,12 @@ class ProxyOnDovecotAndCyrusTest {
         Hostd.open(data, Fixtures.CLOCK).close();
         Path db = data.resolve(Hostd.SQLITE_FILE);
         dovecot = DovecotFixture.builder(DovecotFixture.Driver.SQLITE, db.toString())
-                .masterPassword("master-" + PASSWORD).start();
+                .masterPassword("master-" + PASSWORD).pop3(true).start();
         cyrus = CyrusFixture.start(ADMIN_PASSWORD, PROXY_PASSWORD);
         Files.writeString(data.resolve("cyrus-admin.pw"), ADMIN_PASSWORD + "\n");
         String config = Fixtures.CONFIG + "mail:\n  root: \"" + dovecot.vmailRoot() + "\"\n  backends:\n"
-                + "    - {name: mx-a, host: 127.0.0.1, imapPort: " + dovecot.imapPort() + ", lmtpPort: "
-                + dovecot.lmtpPort() + ", domains: [a.example]}\n"
+                + "    - {name: mx-a, host: 127.0.0.1, imapPort: " + dovecot.imapPort() + ", pop3Port: "
+                + dovecot.pop3Port() + ", lmtpPort: " + dovecot.lmtpPort() + ", domains: [a.example]}\n"
                 + MailboxesOnCyrusTest.backend("cy-b", cyrus, "cyrus-admin.pw", "b.example");
         hostd = TestHostd.start(data, config, Fixtures.CLOCK);
         hostd.addAccount("alice", Files.createDirectories(tmp.resolve("alice")), List.of());
@@ -84,6 +85,15 @@ class ProxyOnDovecotAndCyrusTest {
     private static boolean login(String user, String password) throws IOException {
         try (ImapClient imap = proxy.imap()) {
             return imap.login(user, password).ok();
+        }
+    }
+
+    /** Whether a POP3 login (USER/PASS) through the proxy succeeds; the session is ended with QUIT. */
+    private static boolean pop3Login(String user, String password) throws IOException {
+        try (Pop3Client pop3 = proxy.pop3()) {
+            boolean ok = pop3.login(user, password).ok();
+            pop3.quit();
+            return ok;
         }
     }
 
@@ -162,6 +172,59 @@ class ProxyOnDovecotAndCyrusTest {
             assertThat(login(address, PASSWORD)).as(address).isFalse();
             assertThat(h.run("mailbox", "restore", address).exitCode()).isZero();
             assertThat(login(address, PASSWORD)).as(address).isTrue();
+        }
+    }
+
+    @Test
+    void customers_of_both_backends_read_their_mail_over_pop3_at_the_proxy_with_their_password_and_only_with_it()
+            throws IOException {
+        create("gina@a.example");
+        create("gus@b.example");
+        assertThat(MailboxesOnCyrusTest.deliver(dovecot.lmtp(), "gina@a.example", "pop for gina", 300))
+                .allMatch(LmtpClient.Reply::positive);
+        assertThat(MailboxesOnCyrusTest.deliver(cyrus.lmtp(), "gus@b.example", "pop for gus", 300))
+                .allMatch(LmtpClient.Reply::positive);
+
+        for (String address : List.of("gina@a.example", "gus@b.example")) {
+            String subject = "pop for " + address.substring(0, address.indexOf('@'));
+            try (Pop3Client pop3 = proxy.pop3()) {
+                assertThat(pop3.greeting()).as("the proxy answers").contains("Dovecot");
+                Pop3Client.Reply login = pop3.login(address, PASSWORD);
+                assertThat(login.ok()).as(address + ": " + login + proxy.logTail()).isTrue();
+                if (address.endsWith("@b.example")) {
+                    assertThat(pop3.capa()).as("the session is Cyrus's pop3d")
+                            .anyMatch(l -> l.startsWith("IMPLEMENTATION Cyrus POP3"));
+                }
+                Pop3Client.Stat stat = pop3.stat();
+                assertThat(stat.messages()).as(address).isEqualTo(1);
+                String message = pop3.retr(1);
+                assertThat(Pop3Client.subject(message)).as(address).isEqualTo(subject);
+                assertThat(message).as(address).contains("x".repeat(300));
+                assertThat(stat.octets()).as(address).isGreaterThanOrEqualTo(300);
+                assertThat(pop3.quit().ok()).as(address).isTrue();
+            }
+            assertThat(pop3Login(address, NEW_PASSWORD)).as(address).isFalse();
+            assertThat(pop3Login(address.toUpperCase(java.util.Locale.ROOT), PASSWORD))
+                    .as("looked up in lower case").isTrue();
+        }
+        assertThat(pop3Login("nobody@a.example", PASSWORD)).isFalse();
+        assertThat(pop3Login("nobody@b.example", PASSWORD)).isFalse();
+    }
+
+    @Test
+    void disabled_and_deleted_mailboxes_are_refused_over_pop3_at_the_proxy_and_come_back() throws IOException {
+        create("hana@a.example");
+        create("hugo@b.example");
+        for (String address : List.of("hana@a.example", "hugo@b.example")) {
+            assertThat(pop3Login(address, PASSWORD)).as(address + proxy.logTail()).isTrue();
+            assertThat(h.run("mailbox", "disable", address, "--yes").exitCode()).isZero();
+            assertThat(pop3Login(address, PASSWORD)).as(address).isFalse();
+            assertThat(h.run("mailbox", "enable", address).exitCode()).isZero();
+            assertThat(pop3Login(address, PASSWORD)).as(address).isTrue();
+            assertThat(h.run("mailbox", "delete", address, "--yes").exitCode()).isZero();
+            assertThat(pop3Login(address, PASSWORD)).as(address).isFalse();
+            assertThat(h.run("mailbox", "restore", address).exitCode()).isZero();
+            assertThat(pop3Login(address, PASSWORD)).as(address).isTrue();
         }
     }
 }
