@@ -104,15 +104,7 @@ class DomainMoveOnDovecotAndCyrusTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {proxy, postfix, hostd, cyrus, dovecot}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // the others still need stopping
-                }
-            }
-        }
+        Fixtures.closeAll(proxy, postfix, hostd, cyrus, dovecot);
     }
 
     private static HostctlRun ok(HostctlRun run) {

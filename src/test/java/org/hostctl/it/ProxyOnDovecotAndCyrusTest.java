@@ -64,15 +64,7 @@ class ProxyOnDovecotAndCyrusTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {proxy, hostd, cyrus, dovecot}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // the others still need stopping
-                }
-            }
-        }
+        Fixtures.closeAll(proxy, hostd, cyrus, dovecot);
     }
 
     private static void create(String address, String... more) {

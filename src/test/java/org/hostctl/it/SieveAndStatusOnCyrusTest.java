@@ -98,15 +98,7 @@ class SieveAndStatusOnCyrusTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {hostd, cyrus, dovecot}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // the others still need stopping
-                }
-            }
-        }
+        Fixtures.closeAll(hostd, cyrus, dovecot);
     }
 
     private static HostctlRun ok(HostctlRun run) {

@@ -56,4 +56,17 @@ public final class Fixtures {
     }
 
     private Fixtures() {}
+
+    /** Closes each of {@code resources} that is not null, in order; one failing to close does not keep the rest open. */
+    public static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable c : resources) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // the others still need stopping
+                }
+            }
+        }
+    }
 }
