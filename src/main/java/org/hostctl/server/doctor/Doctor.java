@@ -148,14 +148,43 @@ public final class Doctor {
                 Optional<String> missing = PhpCatalog.missing(e, null);
                 if (missing.isPresent()) {
                     fail(check, missing.get() + ": install it, correct hostd.yaml, or mark it available: false");
+                } else if (e.socket() != null && e.socket().contains("{account}")) {
+                    pools(check, e);
                 } else if (options.phpDocroot() == null) {
                     ok(check, "handler is there; give --php-docroot DIR=URL to see it answer");
-                } else if (e.socket() != null && e.socket().contains("{account}")) {
-                    skip(check, "one pool per account: 'hostctl php verify' checks an account's pool");
                 } else {
                     probe(check, e);
                 }
             }
+        }
+    }
+
+    /**
+     * One pool per account: at least one pool must listen (a socket named like {@code socket:}), else php-fpm is
+     * not running and no account's {@code .php} files run with this version.
+     */
+    private void pools(String check, Entry e) {
+        Path pattern = Path.of(e.socket());
+        String name = pattern.getFileName().toString();
+        int at = name.indexOf("{account}");
+        String prefix = name.substring(0, at);
+        String suffix = name.substring(at + "{account}".length());
+        List<String> accounts = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(pattern.getParent())) {
+            entries.map(p -> p.getFileName().toString()).sorted()
+                    .filter(n -> n.length() > prefix.length() + suffix.length() && n.startsWith(prefix)
+                            && n.endsWith(suffix))
+                    .filter(n -> PhpCatalog.isSocket(pattern.getParent().resolve(n)))
+                    .forEach(n -> accounts.add(n.substring(prefix.length(), n.length() - suffix.length())));
+        } catch (IOException ex) {
+            // an unreadable directory: reported below as no pool
+        }
+        if (accounts.isEmpty()) {
+            fail(check, "no php-fpm pool listens on " + e.socket() + ": start php-fpm, or add an account's pool"
+                    + " (provider/php-fpm/hostd-pool.conf)");
+        } else {
+            ok(check, "php-fpm pools listen for " + String.join(", ", accounts) + "; 'hostctl php verify' checks an"
+                    + " account's pool");
         }
     }
 

@@ -195,7 +195,7 @@ public final class PhpCatalog {
     }
 
     /** Whether {@code p} is a Unix socket. */
-    static boolean isSocket(Path p) {
+    public static boolean isSocket(Path p) {
         try {
             return Files.readAttributes(p, BasicFileAttributes.class).isOther();
         } catch (IOException e) {

@@ -25,8 +25,9 @@ import org.hostctl.server.store.MailboxRow;
 /**
  * Files in mailbox homes ({@code <mail.root>/<maildir>}, the home Dovecot's userdb query returns). No symbolic link
  * is followed on the way from the mail root to a file; missing directories are created (mode 0700); files are
- * written to a temporary file in the same directory and renamed over the target. When hostd runs as root, what it
- * creates gets the owner and group of the directory it is created in, so Dovecot's mail user can read it.
+ * written to a temporary file in the same directory and renamed over the target. When hostd may give files away (as
+ * root, or with CAP_CHOWN as the systemd unit runs it), what it creates gets the owner and group of the directory it
+ * is created in, so Dovecot's mail user can read it.
  */
 public final class MailHomes {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
@@ -224,16 +225,26 @@ public final class MailHomes {
         }
     }
 
-    /** As root, gives {@code created} the owner and group of {@code parent}. */
+    /**
+     * Gives {@code created} the owner and group of {@code parent}: as root, or as the shipped systemd unit runs hostd
+     * (its own user with CAP_CHOWN). Without that privilege (a developer's hostd) the files stay hostd's.
+     */
     private static void inheritOwner(Path parent, Path created) throws IOException {
-        if (!isRoot()) {
+        PosixFileAttributes p = Files.readAttributes(parent, PosixFileAttributes.class, NOFOLLOW);
+        PosixFileAttributes c = Files.readAttributes(created, PosixFileAttributes.class, NOFOLLOW);
+        if (p.owner().equals(c.owner()) && p.group().equals(c.group())) {
             return;
         }
-        PosixFileAttributes p = Files.readAttributes(parent, PosixFileAttributes.class, NOFOLLOW);
-        Files.getFileAttributeView(created, java.nio.file.attribute.PosixFileAttributeView.class, NOFOLLOW)
-                .setOwner(p.owner());
-        Files.getFileAttributeView(created, java.nio.file.attribute.PosixFileAttributeView.class, NOFOLLOW)
-                .setGroup(p.group());
+        java.nio.file.attribute.PosixFileAttributeView view =
+                Files.getFileAttributeView(created, java.nio.file.attribute.PosixFileAttributeView.class, NOFOLLOW);
+        try {
+            view.setOwner(p.owner());
+            view.setGroup(p.group());
+        } catch (java.nio.file.FileSystemException e) {
+            if (isRoot()) {
+                throw e;
+            }
+        }
     }
 
     private static boolean isRoot() {
