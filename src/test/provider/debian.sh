@@ -11,8 +11,9 @@
 #
 # Prints one line per check ("ok ..." or "FAIL ..."), then "N passed, M failed"; exits 1 on any failure.
 # The root is cached as /var/cache/hostctl-test/debian-12-KEY.tar, KEY a hash of the package list and
-# bootstrap(); building it needs debootstrap and Debian's archive (about 2.5 minutes on 2 cores with a fast
-# mirror), unpacking it from the cache about 15 seconds; the scenario takes about 2 minutes.
+# bootstrap() (not of the archive's address: any mirror gives the same suite); building it needs debootstrap
+# and the Debian archive this machine's apt uses (about 2.5 minutes on 2 cores with a fast mirror), unpacking
+# it from the cache about 15 seconds; the scenario takes about 2 minutes.
 # HOSTCTL_TEST_CACHE overrides the cache directory, HOSTCTL_TEST_LOG the details file.
 set -euo pipefail
 
@@ -24,7 +25,20 @@ DIST=$(readlink -f "$1")
   || { echo "debian.sh: $1 is not a built distribution (bin/hostd, bin/hostctl, provider/install.sh)" >&2; exit 2; }
 
 CACHE=${HOSTCTL_TEST_CACHE:-/var/cache/hostctl-test}
-MIRROR=http://deb.debian.org/debian
+# The Debian archive this machine's apt uses (its first deb source that is not the security archive), so that the
+# root comes from where the machine's own packages come from; HOSTCTL_TEST_MIRROR overrides it.
+host_mirror() {
+  local uri
+  uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' ' '\n' \
+    | grep -v -e security -e '^$' | head -n 1)
+  if [[ -z "$uri" ]]; then
+    uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | grep -E '^[[:space:]]*deb[[:space:]]' \
+      | grep -v security | grep -oE '[a-z+]+://[^[:space:]]+' | head -n 1)
+  fi
+  printf '%s\n' "${uri%/}"
+}
+MIRROR=${HOSTCTL_TEST_MIRROR:-$(host_mirror)}
+[[ -n "$MIRROR" ]] || { echo "debian.sh: no Debian archive in /etc/apt/sources*; set HOSTCTL_TEST_MIRROR" >&2; exit 2; }
 SUITE=bookworm
 
 # What the README tells a provider to install (Apache and PHP, Dovecot, Postfix), and what this test needs
@@ -59,7 +73,7 @@ bootstrap() {
   rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
 }
 
-KEY=$( { printf '%s\n' "${PACKAGES[@]}" "$SUITE" "$MIRROR"; declare -f bootstrap; } | sha256sum | cut -c1-16)
+KEY=$( { printf '%s\n' "${PACKAGES[@]}" "$SUITE"; declare -f bootstrap; } | sha256sum | cut -c1-16)
 TARBALL=$CACHE/debian-12-$KEY.tar
 
 # A root cached by an earlier version of this script (another key) is taken when it has every package.
