@@ -20,6 +20,9 @@ import org.hostctl.server.maillog.MailLogSink;
 import org.hostctl.server.maillog.MessageRecord;
 import org.hostctl.server.maillog.RecipientRecord;
 import org.hostctl.server.maillog.RejectRecord;
+import org.hostctl.server.text.Escape;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The send log: messages, recipients, attempts and rejects from the correlator, ingestion checkpoints and
@@ -46,8 +49,13 @@ public final class MailLogRepository implements MailLogSink {
     /** At most this many keys per {@code IN (...)} list. */
     private static final int IN_CHUNK = 200;
 
+    private static final Logger LOG = LoggerFactory.getLogger(MailLogRepository.class);
     private final Database db;
     private final Clock clock;
+    /** Messages this repository wrote, and of them since it last had PostgreSQL analyse the send log's tables. */
+    private long written;
+    private long writtenSinceAnalyze;
+    static final long ANALYZE_FIRST = 5_000;
 
     public MailLogRepository(Database db, Clock clock) {
         this.db = db;
@@ -156,6 +164,38 @@ public final class MailLogRepository implements MailLogSink {
             }
             return null;
         });
+        analyzeWhenGrown(batch.messages().size());
+    }
+
+    /**
+     * Has PostgreSQL analyse the send log's tables each time the messages written since the last analysis reach
+     * the number written before it (after 5,000, 10,000, 20,000 ...). A store catching up grows by millions of
+     * rows within minutes, faster than autovacuum analyses it; planned on the statistics of a far smaller table,
+     * the writer's lookups by key can turn into scans and ingestion slows with every batch. Each analysis samples
+     * a bounded number of rows, so its cost does not grow with the store. SQLite needs none: its plans here come
+     * from the indexes alone (MailLogWriterPlanTest). A failed analysis is
+     * logged and tried again at the next step.
+     */
+    private synchronized void analyzeWhenGrown(int messages) {
+        if (db.dialect() != Dialect.POSTGRESQL) {
+            return;
+        }
+        written += messages;
+        writtenSinceAnalyze += messages;
+        if (writtenSinceAnalyze < Math.max(ANALYZE_FIRST, written - writtenSinceAnalyze)) {
+            return;
+        }
+        try {
+            db.withConnection(c -> {
+                update(c, "ANALYZE maillog_message, maillog_queue_id, maillog_recipient, maillog_attempt,"
+                        + " maillog_visible, maillog_hop, maillog_reject");
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("cannot analyse the send log's tables: {}", Escape.line(e.toString()));
+        } finally {
+            writtenSinceAnalyze = 0;
+        }
     }
 
     /** The checkpoints of a source, oldest update first. */
