@@ -50,12 +50,14 @@ public final class MailLogRepository implements MailLogSink {
     private static final int IN_CHUNK = 200;
 
     private static final Logger LOG = LoggerFactory.getLogger(MailLogRepository.class);
+    /** Messages written before the first analysis of the send log's tables on PostgreSQL. */
+    static final long ANALYZE_FIRST = 5_000;
+
     private final Database db;
     private final Clock clock;
     /** Messages this repository wrote, and of them since it last had PostgreSQL analyse the send log's tables. */
     private long written;
     private long writtenSinceAnalyze;
-    static final long ANALYZE_FIRST = 5_000;
 
     public MailLogRepository(Database db, Clock clock) {
         this.db = db;
@@ -173,8 +175,8 @@ public final class MailLogRepository implements MailLogSink {
      * rows within minutes, faster than autovacuum analyses it; planned on the statistics of a far smaller table,
      * the writer's lookups by key can turn into scans and ingestion slows with every batch. Each analysis samples
      * a bounded number of rows, so its cost does not grow with the store. SQLite needs none: its plans here come
-     * from the indexes alone (MailLogWriterPlanTest). A failed analysis is
-     * logged and tried again at the next step.
+     * from the indexes alone (MailLogWriterPlanTest). A failed analysis is logged, and the next one comes after
+     * as many messages again.
      */
     private synchronized void analyzeWhenGrown(int messages) {
         if (db.dialect() != Dialect.POSTGRESQL) {
@@ -1302,7 +1304,7 @@ public final class MailLogRepository implements MailLogSink {
 
     // ------------------------------------------------------------------ JDBC helpers
 
-    private static String placeholders(int n) {
+    static String placeholders(int n) {
         return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 

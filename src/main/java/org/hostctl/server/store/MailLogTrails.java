@@ -140,7 +140,7 @@ public final class MailLogTrails {
         Map<String, Arrival> candidates = new LinkedHashMap<>();
         for (int from = 0; from < all.size(); from += IN_CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-            String in = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            String in = MailLogRepository.placeholders(chunk.size());
             try (PreparedStatement ps = c.prepareStatement("SELECT from_key, queue_id, from_host, relay, sent_at"
                     + " FROM maillog_hop WHERE to_key IS NULL AND queue_id IN (" + in + ")")) {
                 bind(ps, chunk);
@@ -219,7 +219,7 @@ public final class MailLogTrails {
     static String arrivalsSql(int n) {
         return "SELECT m.msg_key, m.host, q.queue_id, m.received_at"
                 + " FROM maillog_queue_id q JOIN maillog_message m ON m.msg_key = q.msg_key"
-                + " WHERE q.queue_id IN (" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")"
+                + " WHERE q.queue_id IN (" + MailLogRepository.placeholders(n) + ")"
                 + " AND q.position = 0 AND m.hop_of IS NULL AND m.parent_key IS NULL AND m.client IS NOT NULL";
     }
 
@@ -230,7 +230,7 @@ public final class MailLogTrails {
         for (int from = 0; from < list.size(); from += IN_CHUNK) {
             List<String> chunk = list.subList(from, Math.min(list.size(), from + IN_CHUNK));
             try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT from_key FROM maillog_hop WHERE from_key"
-                    + " IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
+                    + " IN (" + MailLogRepository.placeholders(chunk.size())
                     + ") AND to_key IS NOT NULL")) {
                 bind(ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -278,7 +278,7 @@ public final class MailLogTrails {
             for (int from = 0; from < frontier.size(); from += IN_CHUNK) {
                 List<String> chunk = frontier.subList(from, Math.min(frontier.size(), from + IN_CHUNK));
                 try (PreparedStatement ps = c.prepareStatement("SELECT from_key, queue_id, to_key FROM maillog_hop"
-                        + " WHERE from_key IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
+                        + " WHERE from_key IN (" + MailLogRepository.placeholders(chunk.size())
                         + ") AND to_key IS NOT NULL ORDER BY sent_at, queue_id")) {
                     bind(ps, chunk);
                     try (ResultSet rs = ps.executeQuery()) {
