@@ -11,7 +11,11 @@
 # loads: reading the reply and printing it, not only the connection attempt. Without lib/hostd, or when
 # it does not start, they go to a closed port on 127.0.0.1 instead. One command goes to that hostd's local
 # socket (as the user running this script: mapped to the training account unless that is root, which gets
-# hostd's refusal), so that the socket transport is archived too.
+# hostd's refusal), so that the socket transport is archived too. One goes over HTTPS (JDK 17-24), so that
+# the JDK's TLS classes, about a thousand, come from the archive too: to openssl's test server
+# (`openssl s_server -www`, on a free 127.0.0.1 port, stopped by its process id) with a self-signed
+# certificate for 127.0.0.1 that only this run trusts; its reply is a page, not JSON, which is enough to
+# load what a handshake, the trust store and the request load. Without openssl that command is left out.
 # An archive works only with the JVM that wrote it and the class path it was written for, so
 # lib/hostctl.cds-java names that java executable and the distribution directory; bin/hostctl uses the
 # archive only when both match (and runs that java when neither HOSTCTL_JAVA nor JAVA_HOME names
@@ -27,8 +31,10 @@ lib=$dist/lib
 log() { printf 'make-cds.sh: %s\n' "$*" >&2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/hostctl-cds.XXXXXX")
 hostd_pid=
+tls_pid=
 cleanup() {
   if [ -n "$hostd_pid" ]; then kill "$hostd_pid" 2>/dev/null; wait "$hostd_pid" 2>/dev/null; fi
+  if [ -n "$tls_pid" ]; then kill "$tls_pid" 2>/dev/null; wait "$tls_pid" 2>/dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -101,6 +107,44 @@ for c in "${commands[@]}"; do
   "$java_path" "${jvm[@]}" -Xshare:off -XX:DumpLoadedClassList="$work/$i.classlist" org.hostctl.cli.Main $c \
     > /dev/null 2>&1 < /dev/null
 done
+
+# The HTTPS request (see the top): a certificate, a trust store holding only it, openssl's server.
+start_tls() {
+  local keytool port
+  keytool=$(dirname "$java_path")/keytool
+  command -v openssl > /dev/null && [ -x "$keytool" ] || return 1
+  mkdir "$work/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$work/tls/key.pem" -out "$work/tls/cert.pem" > /dev/null 2>&1 < /dev/null || return 1
+  "$keytool" -importcert -noprompt -alias training -file "$work/tls/cert.pem" -keystore "$work/tls/trust.jks" \
+    -storepass changeit > /dev/null 2>&1 < /dev/null || return 1
+  for _ in 1 2 3 4 5; do
+    port=$(shuf -i 20000-60000 -n 1)
+    openssl s_server -accept "127.0.0.1:$port" -cert "$work/tls/cert.pem" -key "$work/tls/key.pem" -www -quiet \
+      > /dev/null 2>&1 < /dev/null &
+    tls_pid=$!
+    for _ in $(seq 1 30); do
+      if (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
+        tls_url=https://127.0.0.1:$port
+        return 0
+      fi
+      kill -0 "$tls_pid" 2> /dev/null || break
+      sleep 0.1
+    done
+    kill "$tls_pid" 2> /dev/null; wait "$tls_pid" 2> /dev/null
+    tls_pid=
+  done
+  return 1
+}
+if start_tls; then
+  "$java_path" "${jvm[@]}" -Xshare:off -XX:DumpLoadedClassList="$work/tls.classlist" \
+    -Djavax.net.ssl.trustStore="$work/tls/trust.jks" -Djavax.net.ssl.trustStorePassword=changeit \
+    org.hostctl.cli.Main --api-url "$tls_url" php show public_html -o json > /dev/null 2>&1 < /dev/null
+  kill "$tls_pid" 2> /dev/null; wait "$tls_pid" 2> /dev/null
+  tls_pid=
+else
+  log "no HTTPS training request (it needs openssl and keytool): TLS classes are not archived"
+fi
 # Lambda proxies ("@lambda-proxy ...") refer to their classes' ids per list; merge whole lists, dedupe names.
 cat "$work"/*.classlist | awk '!seen[$0]++' > "$work/hostctl.classlist"
 if "$java_path" -Xshare:dump -XX:+UseG1GC -XX:SharedClassListFile="$work/hostctl.classlist" \

@@ -72,8 +72,7 @@ public final class CliContext {
                     Console c = System.console();
                     return c == null ? null : c.readLine("%s", prompt);
                 },
-                (url, token, trace) -> new HttpHostApi(url, token, "hostctl/" + Version.get(), trace,
-                        maxResponseBytes(System.getenv())));
+                (url, token, trace) -> api(System.getenv(), url, token, trace));
         context.stdoutTerminal = console != null ? Boolean.TRUE : null; // else asked of /proc when needed
         return context;
     }
@@ -90,6 +89,22 @@ public final class CliContext {
     /** Whether a file descriptor's target (from /proc/self/fd) is a terminal device. */
     static boolean isTerminal(String target) {
         return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    }
+
+    /**
+     * The real API client for {@code url}, with the response limit and the CA file the environment sets; a usage
+     * error when either cannot be used.
+     */
+    public static HostApi api(Map<String, String> env, String url, String token, PrintWriter trace) {
+        long max = maxResponseBytes(env);
+        String ca = env.get("HOSTCTL_CA_FILE");
+        try {
+            return new HttpHostApi(url, token, "hostctl/" + Version.get(), trace, max,
+                    ca == null || ca.isEmpty() ? null : Path.of(ca));
+        } catch (IllegalArgumentException e) {
+            throw HostctlException.usage(ca != null && e.getMessage().contains("CA file")
+                    ? "HOSTCTL_CA_FILE: " + e.getMessage() : e.getMessage());
+        }
     }
 
     /** The response limit {@code HOSTCTL_MAX_RESPONSE} sets, 64 MiB by default; a usage error when unreadable. */

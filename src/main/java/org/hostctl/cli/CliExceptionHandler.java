@@ -140,7 +140,9 @@ public final class CliExceptionHandler implements IExecutionExceptionHandler, IP
         } else if (e instanceof UnavailableException u) {
             code = ExitCodes.UNAVAILABLE;
             message = u.getMessage();
-            hint = "is hostd running there? Check the URL with 'hostctl auth status' or --api-url";
+            hint = u.tls() ? "check the URL's host name with 'hostctl auth status'; for a private CA, set"
+                    + " HOSTCTL_CA_FILE to its certificate (PEM)"
+                    : "is hostd running there? Check the URL with 'hostctl auth status' or --api-url";
         } else {
             code = ExitCodes.UNEXPECTED;
             message = "unexpected error: " + e;

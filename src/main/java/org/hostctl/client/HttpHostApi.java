@@ -83,6 +83,17 @@ public final class HttpHostApi implements HostApi {
      *     {@link ResponseTooLargeException} without being read to its end
      */
     public HttpHostApi(String baseUrl, String token, String userAgent, PrintWriter trace, long maxResponseBytes) {
+        this(baseUrl, token, userAgent, trace, maxResponseBytes, null);
+    }
+
+    /**
+     * @param caFile PEM file of the CA certificates trusted for an https URL instead of the JDK's, or null; not
+     *     read for other URLs
+     * @throws IllegalArgumentException for a URL that is not one, or a CA file that cannot be read or holds no
+     *     certificate (one line naming it)
+     */
+    public HttpHostApi(String baseUrl, String token, String userAgent, PrintWriter trace, long maxResponseBytes,
+            java.nio.file.Path caFile) {
         if (maxResponseBytes < 1) {
             throw new IllegalArgumentException("the response limit must be positive");
         }
@@ -115,6 +126,9 @@ public final class HttpHostApi implements HostApi {
         if (!parsed.isHttps()) {
             // plain HTTP (hostd on the same host): no TLS, so OkHttp does not load the JDK's trust store
             b.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+        } else if (caFile != null) {
+            CaFile ca = CaFile.load(caFile);
+            b.sslSocketFactory(ca.context().getSocketFactory(), ca.trustManager());
         }
         if (unix) {
             org.hostctl.client.socket.LocalSocketTransport.configure(b, java.nio.file.Path.of(socket));
@@ -565,10 +579,37 @@ public final class HttpHostApi implements HostApi {
             why = "unknown host";
         } else if (e instanceof InterruptedIOException) {
             why = "timed out";
+        } else if (e instanceof javax.net.ssl.SSLException) {
+            return new UnavailableException("TLS with " + where + " failed: " + tlsProblem(e), e, true);
         } else {
             why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
         return new UnavailableException("cannot reach " + where + ": " + why, e);
+    }
+
+    /** What went wrong in a TLS handshake, in words, rather than the JDK's class names. */
+    private String tlsProblem(IOException e) {
+        if (e instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+            return "the server's certificate is not valid for " + base.host(); // OkHttp's host name check
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateExpiredException) {
+                return "the server's certificate has expired";
+            }
+            if (t instanceof java.security.cert.CertificateNotYetValidException) {
+                return "the server's certificate is not valid yet";
+            }
+            if (t instanceof java.security.cert.CertPathBuilderException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return "the server's certificate is not signed by a CA hostctl trusts";
+            }
+            if (t instanceof java.security.cert.CertificateException && t.getMessage() != null
+                    && t.getMessage().startsWith("No subject alternative")) {
+                return "the server's certificate is not valid for " + base.host();
+            }
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
     }
 
     /** One line describing an error response: its problem detail, or its status. */

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.hostctl.cli.Cli;
 import org.hostctl.cli.CliContext;
 import org.hostctl.client.HostApi;
-import org.hostctl.client.HttpHostApi;
 
 /** Runs hostctl in-process through the real parser, with its own environment, working directory and stdin. */
 public final class Hostctl {
@@ -98,8 +97,7 @@ public final class Hostctl {
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), interactive,
                 prompt -> answer == null ? null : answer.toCharArray(),
                 prompt -> answer,
-                (url, token, trace) -> api != null ? api : new HttpHostApi(url, token, "hostctl/test", trace,
-                        CliContext.maxResponseBytes(env)));
+                (url, token, trace) -> api != null ? api : CliContext.api(env, url, token, trace));
         if (clock != null) {
             ctx.withTime(clock, sleeper);
         }
