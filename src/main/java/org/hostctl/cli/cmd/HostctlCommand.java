@@ -33,7 +33,7 @@ import picocli.CommandLine.ScopeType;
             "  HOSTCTL_PROFILE   profile to use (--profile overrides it)",
             "  NO_COLOR          no colour in output",
             "  HOSTCTL_MAX_RESPONSE  largest answer read, e.g. 256M (default: 64M)",
-            "  HOSTCTL_CA_FILE   CA certificates (PEM) trusted for an https API URL instead of the system's",
+            "  HOSTCTL_CA_FILE   PEM file of CAs to trust for https (default: the system's)",
             "",
             "Examples:",
             "  hostctl php show                  # logged in on the hosting server",
