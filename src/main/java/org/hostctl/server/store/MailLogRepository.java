@@ -850,22 +850,33 @@ public final class MailLogRepository implements MailLogSink {
     }
 
     private static String messageStream(Query q, Position after, int limit, List<Object> args) {
-        StringBuilder s = new StringBuilder("SELECT 'message' AS kind, v.msg_key AS k, v.received_at AS at FROM ");
+        // A sender search walks the sender's messages newest first (index sender_norm, received_at, msg_key) and
+        // stops at the page: a sender with many messages is not read whole and sorted. A message's account rows
+        // carry its own received_at, so the order is the same.
+        boolean bySender = q.fromAddress() != null && q.messageIds() == null && q.queueId() == null
+                && q.toAddress() == null;
+        String t = bySender ? "m" : "v"; // the table whose received_at and msg_key order the stream
+        StringBuilder s = new StringBuilder("SELECT 'message' AS kind, " + t + ".msg_key AS k, " + t
+                + ".received_at AS at FROM ");
         List<Object> driverArgs = new ArrayList<>();
-        String driver = candidates(q, driverArgs);
+        String driver = bySender ? null : candidates(q, driverArgs);
         boolean needsMessage = q.fromAddress() != null || q.fromDomain() != null || q.messageIds() != null;
-        if (driver != null) {
+        if (bySender) {
+            s.append("maillog_message m CROSS JOIN maillog_visible v WHERE m.sender_norm = ? AND v.msg_key = m.msg_key");
+            args.add(q.fromAddress());
+        } else if (driver != null) {
             // the candidates first (CROSS JOIN keeps that order on SQLite), then their account rows
             s.append(driver).append(" c CROSS JOIN maillog_visible v");
             args.addAll(driverArgs);
         } else {
             s.append("maillog_visible v");
         }
-        if (needsMessage) {
+        if (needsMessage && !bySender) {
             s.append(" CROSS JOIN maillog_message m");
         }
         // with candidates, the account is compared without its index: the primary key (msg_key first) finds the rows
-        s.append(driver != null ? " WHERE (v.account || '') = ?" : " WHERE v.account = ?");
+        s.append(bySender ? " AND (v.account || '') = ?" : driver != null ? " WHERE (v.account || '') = ?"
+                : " WHERE v.account = ?");
         args.add(q.account());
         switch (q.direction()) {
             case OUT -> s.append(" AND v.side = 'out'");
@@ -875,10 +886,10 @@ public final class MailLogRepository implements MailLogSink {
         if (driver != null) {
             s.append(" AND v.msg_key = c.msg_key");
         }
-        if (needsMessage) {
+        if (needsMessage && !bySender) {
             s.append(" AND m.msg_key = v.msg_key");
         }
-        if (q.fromAddress() != null) {
+        if (q.fromAddress() != null && !bySender) {
             s.append(" AND m.sender_norm = ?");
             args.add(q.fromAddress());
         }
@@ -924,11 +935,11 @@ public final class MailLogRepository implements MailLogSink {
             s.append(")");
         }
         if (q.since() != null) {
-            s.append(" AND v.received_at >= ?");
+            s.append(" AND ").append(t).append(".received_at >= ?");
             args.add(Timestamps.format(q.since()));
         }
         if (q.until() != null) {
-            s.append(" AND v.received_at < ?");
+            s.append(" AND ").append(t).append(".received_at < ?");
             args.add(Timestamps.format(q.until()));
         }
         if (q.messageIds() != null) {
@@ -940,8 +951,8 @@ public final class MailLogRepository implements MailLogSink {
                     + " AND qi.queue_id = ?)");
             args.add(q.queueId());
         }
-        after(MESSAGE, "v.received_at", "v.msg_key", after, s, args);
-        s.append(" ORDER BY v.received_at DESC, v.msg_key DESC LIMIT ?");
+        after(MESSAGE, t + ".received_at", t + ".msg_key", after, s, args);
+        s.append(" ORDER BY ").append(t).append(".received_at DESC, ").append(t).append(".msg_key DESC LIMIT ?");
         args.add(limit);
         return s.toString();
     }
