@@ -144,6 +144,22 @@ class MailLogQueryPlanTest {
             });
         }
 
+        /**
+         * The messages' stream is not sorted: it comes in index order, ordered by {@code table}'s received_at and
+         * msg_key (only the merge of messages and rejects sorts, a page of each).
+         */
+        void streamInIndexOrder(List<String> plan, String table) {
+            if (db.dialect() == Dialect.SQLITE) {
+                String stream = plan.stream().filter(l -> l.endsWith(" CO-ROUTINE s0")).findFirst()
+                        .orElseThrow().split(" ")[0];
+                assertThat(plan).as(String.join("\n", plan))
+                        .noneMatch(l -> l.split(" ")[1].equals(stream) && l.contains("TEMP B-TREE"));
+            } else {
+                String sort = "Sort Key: " + table + ".received_at DESC, " + table + ".msg_key DESC";
+                assertThat(plan).as(String.join("\n", plan)).noneMatch(l -> l.strip().equals(sort));
+            }
+        }
+
         /** No step reads a whole send log table (SQLite: SCAN of a table; PostgreSQL: Seq Scan). */
         static void noFullScan(List<String> plan) {
             assertThat(plan).as(String.join("\n", plan))
@@ -182,15 +198,7 @@ class MailLogQueryPlanTest {
                     noFullScan(plan);
                     assertThat(plan).as(String.join("\n", plan)).anyMatch(l -> l.contains("maillog_message_sender"))
                             .noneMatch(l -> l.contains("maillog_visible_account"));
-                    if (db.dialect() == Dialect.SQLITE) {
-                        String stream = plan.stream().filter(l -> l.endsWith(" CO-ROUTINE s0")).findFirst()
-                                .orElseThrow().split(" ")[0];
-                        assertThat(plan).as(String.join("\n", plan))
-                                .noneMatch(l -> l.split(" ")[1].equals(stream) && l.contains("TEMP B-TREE"));
-                    } else {
-                        assertThat(plan).as(String.join("\n", plan))
-                                .noneMatch(l -> l.strip().equals("Sort Key: m.received_at DESC, m.msg_key DESC"));
-                    }
+                    streamInIndexOrder(plan, "m");
                 }
             }
             // u9 sent every 600th message (i % 3 == 0 and i % 200 == 9): newest first, the cursor continues the list
@@ -214,16 +222,7 @@ class MailLogQueryPlanTest {
                     List<String> plan = plan(q, after, q.status() != null && after != null);
                     noFullScan(plan);
                     assertThat(plan).as(String.join("\n", plan)).anyMatch(l -> l.contains("maillog_visible_account"));
-                    if (db.dialect() == Dialect.SQLITE) {
-                        // the messages' stream is not sorted: it comes in index order (only the merge sorts pages)
-                        String stream = plan.stream().filter(l -> l.endsWith(" CO-ROUTINE s0")).findFirst()
-                                .orElseThrow().split(" ")[0];
-                        assertThat(plan).as(String.join("\n", plan))
-                                .noneMatch(l -> l.split(" ")[1].equals(stream) && l.contains("TEMP B-TREE"));
-                    } else {
-                        assertThat(plan).as(String.join("\n", plan))
-                                .noneMatch(l -> l.strip().equals("Sort Key: v.received_at DESC, v.msg_key DESC"));
-                    }
+                    streamInIndexOrder(plan, "v");
                 }
             }
             assertThat(log.page(query(Direction.ANY, null, null, "bounced", null, null), null, 51).size())
