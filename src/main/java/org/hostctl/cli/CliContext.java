@@ -101,9 +101,10 @@ public final class CliContext {
         try {
             return new HttpHostApi(url, token, "hostctl/" + Version.get(), trace, max,
                     ca == null || ca.isEmpty() ? null : Path.of(ca));
+        } catch (org.hostctl.client.CaFile.UnusableException e) {
+            throw HostctlException.usage("HOSTCTL_CA_FILE: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw HostctlException.usage(ca != null && e.getMessage().contains("CA file")
-                    ? "HOSTCTL_CA_FILE: " + e.getMessage() : e.getMessage());
+            throw HostctlException.usage(e.getMessage());
         }
     }
 

@@ -23,21 +23,30 @@ import javax.net.ssl.X509TrustManager;
  * @param trustManager its trust manager
  */
 public record CaFile(SSLContext context, X509TrustManager trustManager) {
-    /** Loads {@code file}; fails with one line naming it when it cannot be read or holds no certificate. */
+    /** A CA file that cannot be read or holds no usable certificate; the message names the file. */
+    public static final class UnusableException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UnusableException(String message) {
+            super(message);
+        }
+    }
+
+    /** Loads {@code file}; fails with {@link UnusableException}, one line naming it, when it cannot be read or holds no certificate. */
     public static CaFile load(Path file) {
         Collection<? extends Certificate> certificates;
         try (InputStream in = Files.newInputStream(file)) {
             certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("no CA file " + file);
+            throw new UnusableException("no CA file " + file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the CA file " + file + ": " + e.getMessage());
+            throw new UnusableException("cannot read the CA file " + file + ": " + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("the CA file " + file + " holds no readable PEM certificate: "
+            throw new UnusableException("the CA file " + file + " holds no readable PEM certificate: "
                     + e.getMessage());
         }
         if (certificates.isEmpty()) {
-            throw new IllegalArgumentException("the CA file " + file + " holds no certificate");
+            throw new UnusableException("the CA file " + file + " holds no certificate");
         }
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -61,7 +70,7 @@ public record CaFile(SSLContext context, X509TrustManager trustManager) {
             context.init(null, new TrustManager[] {trust}, null);
             return new CaFile(context, trust);
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("cannot use the CA file " + file + ": " + e.getMessage());
+            throw new UnusableException("cannot use the CA file " + file + ": " + e.getMessage());
         }
     }
 }

@@ -590,7 +590,8 @@ public final class HttpHostApi implements HostApi {
     /** What went wrong in a TLS handshake, in words, rather than the JDK's class names. */
     private String tlsProblem(IOException e) {
         if (e instanceof javax.net.ssl.SSLPeerUnverifiedException) {
-            return "the server's certificate is not valid for " + base.host(); // OkHttp's host name check
+            // OkHttp checks the host name itself (the JDK's check is not enabled), with this exception
+            return "the server's certificate is not valid for " + base.host();
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.security.cert.CertificateExpiredException) {
@@ -602,10 +603,6 @@ public final class HttpHostApi implements HostApi {
             if (t instanceof java.security.cert.CertPathBuilderException
                     || t instanceof java.security.cert.CertPathValidatorException) {
                 return "the server's certificate is not signed by a CA hostctl trusts";
-            }
-            if (t instanceof java.security.cert.CertificateException && t.getMessage() != null
-                    && t.getMessage().startsWith("No subject alternative")) {
-                return "the server's certificate is not valid for " + base.host();
             }
         }
         String m = e.getMessage();

@@ -862,10 +862,10 @@ public final class MailLogRepository implements MailLogSink {
         String driver = bySender ? null : candidates(q, driverArgs);
         boolean needsMessage = q.fromAddress() != null || q.fromDomain() != null || q.messageIds() != null;
         if (bySender) {
-            s.append("maillog_message m CROSS JOIN maillog_visible v WHERE m.sender_norm = ? AND v.msg_key = m.msg_key");
-            args.add(q.fromAddress());
+            // the sender's messages first (CROSS JOIN keeps that order on SQLite), then their account rows
+            s.append("maillog_message m CROSS JOIN maillog_visible v");
         } else if (driver != null) {
-            // the candidates first (CROSS JOIN keeps that order on SQLite), then their account rows
+            // the candidates first, then their account rows
             s.append(driver).append(" c CROSS JOIN maillog_visible v");
             args.addAll(driverArgs);
         } else {
@@ -874,9 +874,9 @@ public final class MailLogRepository implements MailLogSink {
         if (needsMessage && !bySender) {
             s.append(" CROSS JOIN maillog_message m");
         }
-        // with candidates, the account is compared without its index: the primary key (msg_key first) finds the rows
-        s.append(bySender ? " AND (v.account || '') = ?" : driver != null ? " WHERE (v.account || '') = ?"
-                : " WHERE v.account = ?");
+        // when another table leads, the account is compared without its index: the primary key (msg_key first)
+        // finds the rows
+        s.append(bySender || driver != null ? " WHERE (v.account || '') = ?" : " WHERE v.account = ?");
         args.add(q.account());
         switch (q.direction()) {
             case OUT -> s.append(" AND v.side = 'out'");
@@ -886,10 +886,10 @@ public final class MailLogRepository implements MailLogSink {
         if (driver != null) {
             s.append(" AND v.msg_key = c.msg_key");
         }
-        if (needsMessage && !bySender) {
+        if (needsMessage) {
             s.append(" AND m.msg_key = v.msg_key");
         }
-        if (q.fromAddress() != null && !bySender) {
+        if (q.fromAddress() != null) {
             s.append(" AND m.sender_norm = ?");
             args.add(q.fromAddress());
         }
