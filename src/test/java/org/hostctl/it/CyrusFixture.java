@@ -34,9 +34,9 @@ import java.util.stream.Stream;
  * scripts, sockets and the sasldb with the admin {@value #ADMIN} and the trusted proxy user {@value #PROXY} live
  * under one directory {@link #dir()}; {@code /etc/imapd.conf} is never read.
  *
- * <p>Runs as root (CI on Debian 12); the master becomes {@code cyrus}. Debian's cyrus-imapd conflicts with
- * dovecot-imapd, so its imapd and pop3d come from {@value #IMAPD_DIR} (see .ci/install-packages), the rest from
- * cyrus-common; {@code DIR/bin} links both, as the kit's {@code @CYRUS_BIN@}.
+ * <p>Runs as root (CI on Debian 12); the master becomes {@code cyrus}. Debian's cyrus-imapd and cyrus-pop3d
+ * conflict with dovecot-imapd and dovecot-pop3d, so their imapd and pop3d come from {@value #IMAPD_DIR} (see
+ * .ci/install-packages), the rest from cyrus-common; {@code DIR/bin} links both, as the kit's {@code @CYRUS_BIN@}.
  *
  * <pre>{@code
  * CyrusFixture.assumeAvailable();
@@ -57,7 +57,7 @@ public final class CyrusFixture implements AutoCloseable {
     static final Path SASLPASSWD2 = Path.of("/usr/sbin/saslpasswd2");
     static final String CYRUS_USER = "cyrus";
     private static final List<String> PROGRAMS = List.of("master", "lmtpd", "timsieved", "ctl_cyrusdb", "cyr_expire");
-    /** The programs of the cyrus-imapd package, unpacked in {@value #IMAPD_DIR}. */
+    /** The programs of the cyrus-imapd and cyrus-pop3d packages, unpacked in {@value #IMAPD_DIR}. */
     private static final List<String> IMAPD_PROGRAMS = List.of("imapd", "pop3d");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
