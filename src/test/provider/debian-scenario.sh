@@ -102,6 +102,9 @@ check "hostd serves the local socket" test -S /run/hostd/api.sock
 versions_listed() { local out; out=$(hostctl php versions) && echo "$out" && grep -q '^8\.2 ' <<<"$out" \
   && grep -q '^8\.2-fpm ' <<<"$out"; }
 check "php versions lists 8.2 and 8.2-fpm" versions_listed
+# the launcher leaves the JIT flags to HOSTCTL_JAVA_OPTS when it names other compilers (one C1 thread is refused)
+check "hostctl starts with HOSTCTL_JAVA_OPTS=-XX:TieredStopAtLevel=4" runuser -u alice -- env HOME=/home/alice \
+  HOSTCTL_JAVA_OPTS=-XX:TieredStopAtLevel=4 "$HOSTCTL" --no-input php versions
 
 runuser -u alice -- mkdir -p "$DOCROOT/site" "$DOCROOT/other"
 runuser -u alice -- sh -c "printf '%s\n' '<?php echo \"php=\", PHP_VERSION, \" handler=\", getenv(\"HOSTD_PHP_HANDLER\") ?: \"-\";' > $DOCROOT/site/index.php"
