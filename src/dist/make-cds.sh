@@ -12,7 +12,8 @@
 # it does not start, they go to a closed port on 127.0.0.1 instead. One command goes to that hostd's local
 # socket (as the user running this script: mapped to the training account unless that is root, which gets
 # hostd's refusal), so that the socket transport is archived too. One goes over HTTPS (JDK 17-24), so that
-# the JDK's TLS classes, about a thousand, come from the archive too: to openssl's test server
+# the JDK's TLS classes, about a thousand, come from an archive too, lib/hostctl-tls.jsa, recorded by that
+# run as a dynamic archive on top of lib/hostctl.jsa (bin/hostctl maps it for https only): to openssl's test server
 # (`openssl s_server -www`, on a free 127.0.0.1 port, stopped by its process id) with a self-signed
 # certificate for 127.0.0.1 that only this run trusts; its reply is a page, not JSON, which is enough to
 # load what a handshake, the trust store and the request load. Without openssl that command is left out.
@@ -38,7 +39,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-rm -f "$lib/hostctl.jsa" "$lib/hostctl.aot" "$lib/hostctl.cds-java"
+rm -f "$lib/hostctl.jsa" "$lib/hostctl-tls.jsa" "$lib/hostctl.aot" "$lib/hostctl.cds-java"
 
 feature=$("$java_path" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
 [ -n "$feature" ] || { echo "make-cds.sh: cannot tell the Java version of $java_path" >&2; exit 0; }
@@ -136,15 +137,6 @@ start_tls() {
   done
   return 1
 }
-if start_tls; then
-  "$java_path" "${jvm[@]}" -Xshare:off -XX:DumpLoadedClassList="$work/tls.classlist" \
-    -Djavax.net.ssl.trustStore="$work/tls/trust.jks" -Djavax.net.ssl.trustStorePassword=changeit \
-    org.hostctl.cli.Main --api-url "$tls_url" php show public_html -o json > /dev/null 2>&1 < /dev/null
-  kill "$tls_pid" 2> /dev/null; wait "$tls_pid" 2> /dev/null
-  tls_pid=
-else
-  log "no HTTPS training request (it needs openssl and keytool): TLS classes are not archived"
-fi
 # Lambda proxies ("@lambda-proxy ...") refer to their classes' ids per list; merge whole lists, dedupe names.
 cat "$work"/*.classlist | awk '!seen[$0]++' > "$work/hostctl.classlist"
 if "$java_path" -Xshare:dump -XX:+UseG1GC -XX:SharedClassListFile="$work/hostctl.classlist" \
@@ -155,5 +147,28 @@ if "$java_path" -Xshare:dump -XX:+UseG1GC -XX:SharedClassListFile="$work/hostctl
   log "wrote lib/hostctl.jsa for $java_path (Java $feature, $(wc -l < "$work/hostctl.classlist") classes listed)"
 else
   log "no archive (Java $feature): $(tail -3 "$work/dump.log")"
+  exit 0
+fi
+# The TLS classes go into a second, dynamic archive on top of that one (lib/hostctl-tls.jsa), which bin/hostctl
+# maps only for an https API URL: every archived class costs each start a little (the JVM relocates the whole
+# archive when it maps it), and a command on the hosting server talks to the local socket, never TLS.
+if start_tls; then
+  if "$java_path" "${jvm[@]}" -XX:SharedArchiveFile="$lib/hostctl.jsa" -XX:ArchiveClassesAtExit="$work/hostctl-tls.jsa" \
+      -Xlog:cds=error -Xlog:cds+dynamic=error \
+      -Djavax.net.ssl.trustStore="$work/tls/trust.jks" -Djavax.net.ssl.trustStorePassword=changeit \
+      org.hostctl.cli.Main --api-url "$tls_url" php show public_html -o json > "$work/tls.out" 2>&1 < /dev/null \
+      || [ -s "$work/hostctl-tls.jsa" ]; then
+    :
+  fi
+  kill "$tls_pid" 2> /dev/null; wait "$tls_pid" 2> /dev/null
+  tls_pid=
+  if [ -s "$work/hostctl-tls.jsa" ]; then
+    mv "$work/hostctl-tls.jsa" "$lib/hostctl-tls.jsa"
+    log "wrote lib/hostctl-tls.jsa (the TLS classes, over lib/hostctl.jsa)"
+  else
+    log "no TLS archive: $(tail -3 "$work/tls.out")"
+  fi
+else
+  log "no HTTPS training request (it needs openssl and keytool): TLS classes are not archived"
 fi
 exit 0
