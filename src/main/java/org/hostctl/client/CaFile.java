@@ -32,7 +32,10 @@ public record CaFile(SSLContext context, X509TrustManager trustManager) {
         }
     }
 
-    /** Loads {@code file}; fails with {@link UnusableException}, one line naming it, when it cannot be read or holds no certificate. */
+    /**
+     * Loads {@code file}; fails with {@link UnusableException}, one line naming it, when it cannot be read or holds
+     * no certificate.
+     */
     public static CaFile load(Path file) {
         Collection<? extends Certificate> certificates;
         try (InputStream in = Files.newInputStream(file)) {

@@ -59,7 +59,10 @@ public final class TlsFrontFixture implements AutoCloseable {
         FixtureSupport.assumeComplete("TLS front", missing);
     }
 
-    /** Makes the CAs and the certificate in {@code dir} (new, empty or absent) and starts Apache before {@code backend}. */
+    /**
+     * Makes the CAs and the certificate in {@code dir} (new, empty or absent) and starts Apache before
+     * {@code backend}.
+     */
     public static TlsFrontFixture start(Path dir, String backend) throws IOException {
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("run"));

@@ -205,7 +205,8 @@ class MailLogQueryPlanTest {
             Query q = query(Direction.OUT, "u9@alice.example", null, null, null, null);
             List<MailLogRepository.Row> first = log.page(q, null, 10);
             assertThat(first).hasSize(10);
-            assertThat(first).extracting(r -> r.position().at()).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+            assertThat(first).extracting(r -> r.position().at())
+                    .isSortedAccordingTo(java.util.Comparator.reverseOrder());
             assertThat(first.get(0).position().at()).isEqualTo(T0.plusSeconds(30L * 19_809));
             List<MailLogRepository.Row> next = log.page(q, first.get(9).position(), 100);
             assertThat(next).hasSize(MESSAGES / 600 + 1 - 10);
